@@ -1,0 +1,171 @@
+"""Find personal data in a decision, mask it, and say what was masked and why.
+
+`redact(decision)` -> Redaction (sanitised HTML, plain text, public parties, spans, secrets).
+Spans and secrets go to the staff review report and the leak gate; never to the site.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import re
+from pathlib import Path
+
+from records.model import Decision, Party, PublicParty
+from redaction.markup import Document, render, sanitize_html
+from redaction.names import given_name, is_foreign, surnames, word_list
+from redaction.operators import MaskAll, Pseudonymise, TruncateAddress
+from redaction.protect import protected_spans
+from redaction.recognizers.base import Context
+from redaction.recognizers.known_party import person_fields
+from redaction.registry import recognizers
+from redaction.secrets import secrets_for
+from redaction.span import Redaction, Span
+from redaction.tagger import tag
+from redaction.text import fold
+
+__all__ = ["redact", "redact_note", "sanitize_html", "RULES_VERSION", "Redaction", "Span", "analyze"]
+
+MIN_SCORE = 0.5
+
+
+def _rules_version() -> str:
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".txt", ".yaml") and "__pycache__" not in p.parts and p.name != "review.py":
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+RULES_VERSION = _rules_version()
+
+
+def _person_parties(parties) -> list[Party]:
+    return [p for p in parties if p is not None]
+
+
+def analyze(text: str, known=(), public=()) -> list[Span]:
+    """All spans to mask in text (already plain), conflicts resolved, sorted by start."""
+    folded = fold(text)
+    ctx = Context(folded, list(known), tag(folded))
+    for rec in recognizers():
+        ctx.found.extend(rec.analyze(ctx))
+    guard = protected_spans(folded, list(public), ctx.tokens)
+    kept = []
+    for s in ctx.found:
+        if s.start >= s.end:
+            continue
+        if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
+            if any(a < s.end and s.start < b for a, b, _ in guard):
+                continue
+        kept.append(s)
+    kept.sort(key=lambda s: (-s.score, -(s.end - s.start), s.start))
+    chosen: list[Span] = []
+    for s in kept:
+        if any(s.overlaps(c) for c in chosen):
+            continue
+        chosen.append(s)
+    for s in chosen:
+        s.original = text[s.start:s.end]
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _replace(spans: list[Span], known) -> None:
+    people, seen = [], set()
+    for i, p in enumerate(known):
+        for entity, value, field in person_fields(p):
+            if entity == "PERSON":
+                people.append((f"party{i}:{field}", value, bool(p.minor) and field == "name"))
+                seen.add(f"party{i}:{field}")
+    for s in spans:
+        if s.entity == "PERSON":
+            if s.person is None:
+                s.person = "name:" + re.sub(r"\s", "", s.original)
+            if s.person not in seen:
+                seen.add(s.person)
+                people.append((s.person, re.sub(r"\s", "", s.original), False))
+    labels = Pseudonymise().assign(people)
+    for s in spans:
+        if s.score < MIN_SCORE:
+            s.replacement = s.original
+        elif s.entity == "PERSON":
+            s.replacement = labels[s.person]
+        elif s.entity == "ADDRESS":
+            s.replacement = TruncateAddress().operate(s.entity, s.original)
+        else:
+            s.replacement = MaskAll().operate(s.entity, s.original)
+    return labels
+
+
+def _apply(n: int, text: str, spans: list[Span]) -> list[str]:
+    out = list(text)
+    for s in spans:
+        out[s.start] = s.replacement
+        for k in range(s.start + 1, s.end):
+            out[k] = ""
+    return out
+
+
+def _public_strings(d: Decision) -> list[str]:
+    vals = [d.decision_no, d.case_no, d.authority, d.authority_code, d.organ, d.respondent,
+            d.original_decision_no, d.offence, *d.legal_basis]
+    for p in d.parties:
+        if p.type != "person" and p.name and not _looks_personal(p):
+            vals.append(p.name)
+        vals.append(p.credit_code)
+    return [v for v in vals if v]
+
+
+def _looks_personal(p: Party) -> bool:
+    """A sole proprietor exported under the operator's own name rather than a business name."""
+    n = (p.name or "").strip()
+    return p.type == "sole_proprietor" and 2 <= len(n) <= 4 and n[:1] in surnames() and not p.credit_code
+
+
+def _known(parties) -> list[Party]:
+    out = []
+    for p in parties:
+        if _looks_personal(p):
+            q = Party(**{**p.__dict__, "type": "person"})
+            out.append(q)
+        else:
+            out.append(p)
+    return out
+
+
+def _public_parties(parties, known, labels, spans) -> list[PublicParty]:
+    out = []
+    for i, (p, k) in enumerate(zip(parties, known)):
+        if k.type == "person":
+            label = labels.get(f"party{i}:name") or "某"
+            out.append(PublicParty(p.role, p.type, label))
+            continue
+        label = p.name or ""
+        if p.legal_representative and p.legal_representative in label:
+            label = label.replace(p.legal_representative, labels.get(f"party{i}:legal_representative", "某"))
+        out.append(PublicParty(p.role, p.type, label, p.credit_code))
+    return out
+
+
+def redact(decision: Decision) -> Redaction:
+    doc = Document(render(decision.text))
+    known = _known(decision.parties)
+    spans = analyze(doc.text, known, _public_strings(decision))
+    labels = _replace(spans, known)
+    masked = [s for s in spans if s.score >= MIN_SCORE]
+    text_html, text_plain = doc.rebuild(_apply(len(doc.text), doc.text, masked))
+    parties = _public_parties(decision.parties, known, labels, spans)
+    return Redaction(text_html, text_plain, parties, spans,
+                     secrets_for(known, masked, _public_strings(decision)))
+
+
+def redact_note(text: str, known: list[Party] = ()) -> tuple[str, list[Span], list[str]]:
+    """A progress-event note: plain text in, redacted plain text out (markup and refs removed)."""
+    plain = re.sub(r"<[^>]*>", " ", _html.unescape(sanitize_html(text or "")))
+    plain = _html.unescape(plain)
+    known = _known(known)
+    spans = analyze(plain, known)
+    _replace(spans, known)
+    masked = [s for s in spans if s.score >= MIN_SCORE]
+    return "".join(_apply(len(plain), plain, masked)), spans, secrets_for(known, masked, [])
