@@ -1,0 +1,78 @@
+"""Event notes, redacted like decisions (redaction.redact_note), and remembered between builds.
+
+A note is free text from the case-handling system and may name people. It is published only
+after `redact_note`, and only inside an encrypted file. The personal data the redaction found and
+the note itself go to the leak gate's list. Results are kept in state_dir/progress/notes, keyed
+by the note and by a hash of the redaction package's own files, so that a changed rule set
+re-redacts every note (a warm rebuild of unchanged notes does not run the redaction at all).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pathlib
+
+log = logging.getLogger(__name__)
+# A note shorter than this is a phrase like "已受案" that may well appear elsewhere on the site;
+# listing it for the leak gate would only raise false alarms. Its personal data is still listed.
+MIN_NOTE_SECRET = 8
+
+
+def rules_hash() -> str:
+    """Digest of every file of the redaction package: its code, word lists and settings."""
+    import redaction
+
+    root = pathlib.Path(redaction.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class NoteRedactor:
+    def __init__(self, path: pathlib.Path):
+        self.path = path
+        self.rules = ""
+        self.seen: dict[str, list] = {}
+        self.used: dict[str, list] = {}
+        self._redact = None
+
+    def load(self) -> "NoteRedactor":
+        from redaction import redact_note  # fail closed: no redaction, no progress files
+
+        self._redact = redact_note
+        self.rules = rules_hash()
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if data.get("rules") == self.rules:
+                self.seen = data["notes"]
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("progress note cache %s unreadable (%s); starting empty", self.path, exc)
+        return self
+
+    def redact(self, note: str | None) -> tuple[str | None, list[str]]:
+        """The note as published, and the strings the leak gate must never find in clear."""
+        if not note:
+            return note, []
+        key = hashlib.sha256(note.encode("utf-8")).hexdigest()
+        if key not in self.seen:
+            text, _spans, found = self._redact(note)
+            secrets = set(found)  # what it masked, in the spellings the gate should look for
+            if len(note) >= MIN_NOTE_SECRET:
+                secrets.add(note)
+            self.seen[key] = [text, sorted(s for s in secrets if s and s.strip())]
+        self.used[key] = self.seen[key]
+        text, secrets = self.used[key]
+        return text, list(secrets)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"rules": self.rules, "notes": self.used}, f, ensure_ascii=False)
+        os.replace(tmp, self.path)

@@ -1,0 +1,257 @@
+"""The progress stage: derivation, padding, decoys, determinism, expiry, and no clear text."""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import stat
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from progress import ProgressResult, publish_progress
+from progress.config import ProgressConfig, ProgressConfigError
+from progress.decoys import power_of_ten_at_least
+from progress.derive import aes_key, derive_master, file_name, normalise
+from progress.seal import OVERHEAD, unseal
+from progress.secret import SiteSecret
+from records.model import ProgressEvent, ProgressRecord, Source
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+TODAY = datetime.date(2026, 11, 1)
+SIZES = (1024, 4096, 16384)
+WEAK = {"PROGRESS_ITERATIONS": 1000, "PROGRESS_ALLOW_WEAK": True, "PROGRESS_MIN_FILES": 10}
+ID_NUMBER = "350102199001011234"
+PHONE = "13800138000"
+
+
+def at(day: str, hm: str = "09:30") -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=TZ)
+
+
+def record(case_no="A3501025000002026100045", code="K7QM-2XHD", events=None, **kw) -> ProgressRecord:
+    events = events or [
+        ProgressEvent(at("2026-10-01"), "received", f"报案人（身份证号{ID_NUMBER}，电话{PHONE}）称其电动车被盗。"),
+        ProgressEvent(at("2026-10-02"), "accepted", "已受案"),
+        ProgressEvent(at("2026-10-05", "15:00"), "investigating", None),
+    ]
+    return ProgressRecord(case_no=case_no, query_code=code, case_type="administrative",
+                          authority="福州市公安局鼓楼分局", events=events,
+                          source=Source("exports/progress.yaml", 0), contact_phone="0591-87000000", **kw)
+
+
+def build(records, tmp_path, site="site", today=TODAY, **settings) -> ProgressResult:
+    return publish_progress(records, tmp_path / site, tmp_path / "state", today=today, settings={**WEAK, **settings})
+
+
+def params_of(site):
+    return json.loads((site / "progress" / "params.json").read_text())
+
+
+def open_record(site, case_no, code):
+    """What the browser does, in Python: derive, find the file, decrypt."""
+    p = params_of(site)
+    import base64
+
+    master = derive_master(case_no, code, base64.b64decode(p["salt"]), p["iterations"])
+    path = site / "progress" / (file_name(master) + ".bin")
+    return unseal(path.read_bytes(), aes_key(master)) if path.exists() else None
+
+
+def tree(site):
+    return {p.name: p.read_bytes() for p in sorted((site / "progress").iterdir())}
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("K7QM-2XHD", "K7QM2XHD"),
+    ("k7qm 2xhd", "K7QM2XHD"),
+    (" k7qm\t2xhd\n", "K7QM2XHD"),
+    ("Ｋ７ＱＭ－２ＸＨＤ", "K7QM2XHD"),  # full-width, as typed with a Chinese IME
+    ("K7QM\u30002XHD", "K7QM2XHD"),  # ideographic space
+    ("K7QM—2XHD", "K7QM2XHD"),  # em dash
+    ("K7QM\u20112XHD", "K7QM2XHD"),  # non-breaking hyphen
+    ("A3501025000002026100045", "A3501025000002026100045"),
+    ("K7QM_2XHD", "K7QM_2XHD"),  # no match: only spaces and dashes go
+])
+def test_normalise(typed, expected):
+    assert normalise(typed) == expected
+
+
+def _hkdf(master: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 written out, to check the library call against."""
+    prk = hmac.new(b"\0" * 32, master, hashlib.sha256).digest()
+    okm, block, i = b"", b"", 1
+    while len(okm) < length:
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        okm, i = okm + block, i + 1
+    return okm[:length]
+
+
+def test_derivation_is_pbkdf2_then_two_hkdf_expansions():
+    salt = bytes(range(16))
+    master = derive_master("a350-1025", "k7qm 2xhd", salt, 1000)
+    assert master == hashlib.pbkdf2_hmac("sha256", b"A3501025\nK7QM2XHD", salt, 1000, 32)
+    assert file_name(master) == _hkdf(master, b"progress/name/v1", 16).hex()
+    assert aes_key(master) == _hkdf(master, b"progress/key/v1", 32)
+    assert file_name(master) != aes_key(master)[:16].hex()
+
+
+def test_iterations_below_owasp_are_refused_outside_tests():
+    with pytest.raises(ProgressConfigError, match="600000"):
+        ProgressConfig.from_settings({"PROGRESS_ITERATIONS": 100_000})
+    assert ProgressConfig.from_settings({}).iterations == 600_000
+    assert ProgressConfig.from_settings(WEAK).iterations == 1000
+
+
+def test_python_decrypt_gives_the_record_with_labels_and_redacted_notes(tmp_path):
+    result = build([record()], tmp_path)
+    doc = open_record(tmp_path / "site", "a3501025000002026100045", "k7qm2xhd")
+    assert result.files == 1
+    assert doc["case_no"] == "A3501025000002026100045"
+    assert doc["case_type"] == "行政案件"
+    assert (doc["authority"], doc["contact_phone"]) == ("福州市公安局鼓楼分局", "0591-87000000")
+    assert [e["stage"] for e in doc["events"]] == ["接报", "受案", "调查取证"]
+    assert doc["events"][0]["at"] == "2026-10-01T09:30:00+08:00"
+    assert ID_NUMBER not in doc["events"][0]["note"] and PHONE not in doc["events"][0]["note"]
+    assert doc["events"][1]["note"] == "已受案"
+    assert doc["events"][2]["note"] is None
+
+
+def test_wrong_code_and_unknown_case_find_nothing(tmp_path):
+    build([record()], tmp_path)
+    assert open_record(tmp_path / "site", "A3501025000002026100045", "K7QM2XHE") is None
+    assert open_record(tmp_path / "site", "A3501025000002026100046", "K7QM2XHD") is None
+
+
+def test_a_wrong_key_cannot_open_a_file(tmp_path):
+    build([record()], tmp_path)
+    data = next(p for p in (tmp_path / "site" / "progress").glob("*.bin")).read_bytes()
+    with pytest.raises(InvalidTag):
+        unseal(data, bytes(32))
+
+
+def test_every_file_is_one_bucket_long(tmp_path):
+    long_notes = [ProgressEvent(at(f"2026-10-{d:02d}"), "investigating", "调查" * 400) for d in range(1, 4)]
+    build([record(), record(code="ZZZZ0000", events=long_notes)], tmp_path)
+    lengths = {len(b) for n, b in tree(tmp_path / "site").items() if n.endswith(".bin")}
+    assert lengths == {s + OVERHEAD for s in SIZES}
+
+
+@pytest.mark.parametrize("real, min_files, expected", [(1, 10, 10), (10, 10, 10), (11, 10, 100), (3, 1, 10), (0, 100, 100)])
+def test_power_of_ten(real, min_files, expected):
+    assert power_of_ten_at_least(max(real, min_files)) == expected
+
+
+def test_decoys_fill_each_bucket_to_a_power_of_ten(tmp_path):
+    records = [record(case_no=f"A35010250000020261{i:05d}", code=f"CODE{i:04d}") for i in range(12)]
+    result = build(records, tmp_path)
+    sizes = [len(b) - OVERHEAD for n, b in tree(tmp_path / "site").items() if n.endswith(".bin")]
+    counts = {s: sizes.count(s) for s in SIZES}
+    assert counts == {1024: 100, 4096: 10, 16384: 10}
+    assert (result.files, result.decoys) == (12, 108)
+
+
+def test_same_exports_same_state_same_day_give_identical_files(tmp_path):
+    records = [record(), record(case_no="A3501025000002026100046", code="PQRS7777")]
+    build(records, tmp_path, site="one")
+    build(records, tmp_path, site="two")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_another_state_gives_other_salt_names_and_bytes(tmp_path):
+    publish_progress([record()], tmp_path / "one", tmp_path / "state1", today=TODAY, settings=WEAK)
+    publish_progress([record()], tmp_path / "two", tmp_path / "state2", today=TODAY, settings=WEAK)
+    assert params_of(tmp_path / "one")["salt"] != params_of(tmp_path / "two")["salt"]
+    assert not set(tree(tmp_path / "one")) - {"params.json", "index.html"} & set(tree(tmp_path / "two"))
+
+
+def test_a_changed_record_gets_a_fresh_iv_and_nothing_else_moves(tmp_path):
+    other = record(case_no="A3501025000002026100046", code="PQRS7777")
+    build([record(), other], tmp_path, site="one")
+    changed = record()
+    changed.events.append(ProgressEvent(at("2026-10-20"), "notified", None))
+    build([changed, other], tmp_path, site="two")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    moved = [n for n in one if one[n] != two[n]]
+    assert len(moved) == 1
+    assert one[moved[0]][:12] != two[moved[0]][:12]
+    assert [e["stage"] for e in open_record(tmp_path / "two", changed.case_no, changed.query_code)["events"]][-1] == "告知拟处罚"
+
+
+def test_closed_case_stays_readable_for_the_configured_time_then_goes(tmp_path):
+    closed = record(events=[ProgressEvent(at("2026-01-05"), "accepted"), ProgressEvent(at("2026-03-01"), "closed")])
+    last_day = datetime.date(2026, 3, 1) + datetime.timedelta(days=180)
+    assert build([closed], tmp_path, site="in", today=last_day).files == 1
+    assert open_record(tmp_path / "in", closed.case_no, closed.query_code) is not None
+    gone = build([closed], tmp_path, site="in", today=last_day + datetime.timedelta(days=1))
+    assert (gone.files, gone.expired) == (0, 1)
+    assert open_record(tmp_path / "in", closed.case_no, closed.query_code) is None
+    assert build([closed], tmp_path, site="in", today=last_day, PROGRESS_KEEP_CLOSED_DAYS=10).files == 0
+
+
+def test_a_reopened_case_is_not_closed(tmp_path):
+    reopened = record(events=[ProgressEvent(at("2025-01-05"), "closed"), ProgressEvent(at("2025-02-01"), "transferred")])
+    assert build([reopened], tmp_path).files == 1
+
+
+def test_no_case_number_code_or_note_in_clear_in_any_output_file(tmp_path):
+    records = [record(), record(case_no="A3501025000002026100046", code="pqrs-7777")]
+    result = build(records, tmp_path)
+    secrets = [s for values in result.secrets.values() for s in values]
+    for must in ("A3501025000002026100045", "K7QM2XHD", "k7qm2xhd", "K7QM-2XHD", "pqrs-7777", "PQRS7777", ID_NUMBER, PHONE):
+        assert must in secrets
+    assert any("电动车被盗" in s for s in secrets)
+    for path in (p for p in (tmp_path / "site").rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for s in secrets:
+            assert s.encode() not in data and s not in path.name, (path, s)
+            assert s.encode("utf-16-le") not in data
+
+
+def test_secrets_are_labelled_by_export_place_and_case(tmp_path):
+    result = build([record()], tmp_path)
+    assert list(result.secrets) == ["exports/progress.yaml 第1条 (case_no=A3501025000002026100045)"]
+
+
+def test_warm_rebuild_pays_no_derivation_and_state_is_private(tmp_path):
+    assert build([record()], tmp_path).derived == 1
+    assert build([record()], tmp_path).derived == 0
+    assert build([record()], tmp_path, PROGRESS_ITERATIONS=1001).derived == 1
+    for name in ("secret", "cache", "notes"):
+        assert stat.S_IMODE((tmp_path / "state" / "progress" / name).stat().st_mode) == 0o600
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path):
+    build([record()], tmp_path, site="one")
+    (tmp_path / "state" / "progress" / "cache").write_bytes(b"garbage")
+    assert build([record()], tmp_path, site="two").derived == 1
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_rebuild_in_place_leaves_no_stale_file(tmp_path):
+    build([record(), record(code="OTHER123")], tmp_path)
+    build([record()], tmp_path)
+    assert open_record(tmp_path / "site", "A3501025000002026100045", "OTHER123") is None
+    assert len(list((tmp_path / "site" / "progress").glob("*.bin"))) == 10 + 10 + 10
+
+
+def test_params_are_public_and_carry_no_count(tmp_path):
+    build([record()], tmp_path)
+    p = params_of(tmp_path / "site")
+    assert set(p) == {"version", "kdf", "salt", "iterations", "expand", "name_info", "key_info", "cipher", "ext"}
+    assert p["salt"] != "" and p["iterations"] == 1000
+
+
+def test_secret_is_created_once(tmp_path):
+    first = SiteSecret.load_or_create(tmp_path).salt
+    assert SiteSecret.load_or_create(tmp_path).salt == first
+
+
+def test_full_work_factor_round_trip(tmp_path):
+    """One real 600k derivation each way, as published."""
+    result = publish_progress([record()], tmp_path / "site", tmp_path / "state", today=TODAY,
+                              settings={"PROGRESS_MIN_FILES": 1})
+    assert params_of(tmp_path / "site")["iterations"] == 600_000
+    assert result.files == 1
+    assert open_record(tmp_path / "site", "a3501025000002026100045", "k7qm 2xhd")["authority"] == "福州市公安局鼓楼分局"
