@@ -1,0 +1,43 @@
+"""Home addresses after their cue (住, 住址, 户籍地, 暂住...) or shaped like one (路/号/栋/室/村/组).
+
+The span covers only what lies below county level; the operator keeps the county prefix.
+Places of events that are not a home (五一广场) have no cue and no room number, so they stay.
+"""
+from __future__ import annotations
+
+import re
+
+from redaction.recognizers.base import Context, Recognizer
+from redaction.span import Span
+from redaction.variants import county_prefix
+
+_CUE = r"(?:现住址|住址|住所地|住所|现住|家住|户籍地|户籍所在地|户籍地址|居住地|暂住地?|暂住于|住在|居住于|居住在|地址|籍贯|住)"
+_BODY = r"[^，,。；;：:\n（）()“”]{4,60}"
+_UNIT = (
+    r"[\u4e00-\u9fffA-Za-z0-9\-]{1,20}?(?:路|街|巷|弄|道|大道|村|里|坊|苑|园|小区|花园|新村|公寓|大厦)"
+    r"[\u4e00-\u9fffA-Za-z0-9\-#（）()]{0,20}?(?:\d+|[一二三四五六七八九十]+)\s*(?:号楼|号|栋|幢|座|单元|室|组|层|楼)"
+    r"(?:[A-Za-z0-9\-#]*\s*(?:号楼|号|栋|幢|座|单元|室|组|层|楼|户))*"
+)
+
+
+class AddressRecognizer(Recognizer):
+    ENTITY = "ADDRESS"
+    _cue = re.compile(_CUE + r"[\s:：在于为是]{0,2}(?P<v>" + _BODY + ")")
+    _unit = re.compile(_UNIT)
+
+    def analyze(self, ctx: Context) -> list[Span]:
+        spans = []
+        for m in self._cue.finditer(ctx.text):
+            value = m.group("v")
+            if not re.search(r"\d|号|村|组|栋|幢|室|小区|路|街|巷|弄|镇|乡", value):
+                continue
+            start = m.start("v") + len(county_prefix(value))
+            end = m.end("v")
+            if end - start >= 2:
+                spans.append(Span(self.ENTITY, start, end, 0.95, f"{self.name}:after-cue",
+                                  f"after cue {m.group().split(value)[0].strip()}; kept to county level"))
+        for m in self._unit.finditer(ctx.text):
+            if re.search(r"\d+\s*(?:号楼|栋|幢|单元|室|组|层|户)|[村里]\S*组", m.group()):
+                spans.append(Span(self.ENTITY, m.start(), m.end(), 0.8, f"{self.name}:unit",
+                                  "street with building, room or group number"))
+        return spans

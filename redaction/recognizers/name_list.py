@@ -1,0 +1,45 @@
+"""Names listed next to a name already found: 张三、李四和王五 (list propagation)."""
+from __future__ import annotations
+
+import re
+
+from redaction.recognizers.base import Context, Recognizer
+from redaction.recognizers.name_shape import name_end, token_starts
+from redaction.span import Span
+
+_JOIN = re.compile(r"[、,，]|和|与|及|跟|同|以及|或")
+
+
+class NameListRecognizer(Recognizer):
+    ENTITY = "PERSON"
+    SCORE = 0.8
+
+    def analyze(self, ctx: Context) -> list[Span]:
+        text, spans, starts = ctx.text, [], token_starts(ctx.tokens)
+        people = sorted((s for s in ctx.found if s.entity == "PERSON" and s.score >= 0.5), key=lambda s: s.start)
+        frontier = list(people)
+        seen = {(s.start, s.end) for s in people}
+        while frontier:
+            s = frontier.pop()
+            m = _JOIN.match(text, s.end)
+            if not m:
+                continue
+            end = name_end(text, m.end(), starts, keep_ok=True)
+            if end is None or (m.end(), end) in seen:
+                continue
+            new = Span(self.ENTITY, m.end(), end, self.SCORE, f"{self.name}:after",
+                       f"listed after {text[s.start:s.end]}")
+            seen.add((new.start, new.end))
+            spans.append(new)
+            frontier.append(new)
+        for s in people:  # backwards: 李四、张三 with 张三 known
+            for k in (4, 3, 2):
+                a = s.start - 1 - k
+                if a < 0 or not _JOIN.fullmatch(text[s.start - 1:s.start]):
+                    continue
+                if name_end(text, a, starts, keep_ok=True) == s.start - 1 and (a, s.start - 1) not in seen:
+                    seen.add((a, s.start - 1))
+                    spans.append(Span(self.ENTITY, a, s.start - 1, self.SCORE, f"{self.name}:before",
+                                      f"listed before {text[s.start:s.end]}"))
+                    break
+        return spans

@@ -1,0 +1,39 @@
+"""Where a Chinese personal name starting at a position ends (shared by the name recognizers).
+
+Taggers split names (郑/海涛, 上官/慧芳) or absorb the next character (彭宇称), so a name span
+is decided here: a surname (compound first), then one or two given-name characters, stopping
+before a function word or at the start of a longer word the segmenter found.
+"""
+from __future__ import annotations
+
+from redaction.names import compound_surnames, surnames, word_list
+from redaction.text import is_han
+
+STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等")
+
+
+def token_starts(tokens) -> dict[int, tuple[int, str]]:
+    return {a: (b, t) for a, b, _, t in tokens}
+
+
+def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = False) -> int | None:
+    """End of a name beginning at pos, or None when no surname starts there."""
+    starts = starts or {}
+    if text[pos:pos + 2] in compound_surnames():
+        g = pos + 2
+    elif text[pos:pos + 1] in surnames():
+        g = pos + 1
+    else:
+        return None
+    end = g
+    while end < len(text) and end - g < 2 and is_han(text[end]) and text[end] not in STOP and text[end] != "某":
+        if end - g == 1:
+            nxt = starts.get(end)
+            if nxt and nxt[0] - end >= 2 and nxt[1] != "PER":
+                break  # the third character starts a word of its own (张伟受伤)
+        end += 1
+    if end == g:
+        return None
+    if not keep_ok and text[pos:end] in word_list("keep.txt"):
+        return None
+    return end

@@ -1,0 +1,35 @@
+"""People named after a role or kinship cue: 被侵害人王某某, 证人, 报警人, 其妻, 之父, 母亲..."""
+from __future__ import annotations
+
+import re
+
+from redaction.recognizers.base import Context, Recognizer
+from redaction.recognizers.name_shape import name_end, token_starts
+from redaction.span import Span
+
+CUES = [
+    "被侵害人", "受害人", "被害人", "证人", "报警人", "报案人", "举报人", "控告人", "违法行为人", "违法嫌疑人",
+    "嫌疑人", "当事人", "申请人", "被申请人", "第三人", "代理人", "委托代理人", "法定代理人", "法定代表人",
+    "负责人", "经营者", "监护人", "驾驶人", "驾驶员", "车主", "房东", "租户", "承租人", "业主", "店主", "老板",
+    "其妻", "其夫", "其子", "其女", "其父", "其母", "之妻", "之夫", "之子", "之女", "之父", "之母", "妻子", "丈夫",
+    "儿子", "女儿", "父亲", "母亲", "哥哥", "弟弟", "姐姐", "妹妹", "其兄", "其弟", "其姐", "其妹", "朋友", "同事",
+    "邻居", "男友", "女友", "前妻", "前夫", "侄子", "外甥", "孙子", "同学", "员工", "保安", "民警", "辅警", "姓名",
+    "名叫", "叫做", "化名", "联系人", "收款人", "付款人", "户主", "亲属", "家属", "患者", "学生", "未成年人",
+]
+_CUE = re.compile("(?:" + "|".join(sorted(map(re.escape, CUES), key=len, reverse=True)) + r")[:：\s]{0,2}(?:为|是|系)?")
+
+
+class RoleCueRecognizer(Recognizer):
+    ENTITY = "PERSON"
+    SCORE = 0.95
+
+    def analyze(self, ctx: Context) -> list[Span]:
+        spans, starts = [], token_starts(ctx.tokens)
+        for m in _CUE.finditer(ctx.text):
+            pos = m.end()
+            end = name_end(ctx.text, pos, starts)
+            if end is None:
+                continue
+            cue = m.group().rstrip(":： 为是系")
+            spans.append(Span(self.ENTITY, pos, end, self.SCORE, f"{self.name}:{cue}", f"after cue {cue}"))
+        return spans
