@@ -66,6 +66,8 @@ PROGRESS_STAGES = {
 }
 CASE_TYPES = {"administrative": "行政案件", "criminal": "刑事案件"}
 KIND_NAMES = {"penalty": "行政处罚决定书", "reconsideration": "行政复议决定书"}
+# Where each kind of decision lives on the site: <prefix>/<slug>/
+URL_PREFIX = {"penalty": "decisions", "reconsideration": "reconsiderations"}
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,10 @@ class PublicDecision:
         return self.decision_no
 
     @property
+    def url(self) -> str:
+        return f"{URL_PREFIX[self.kind]}/{self.slug}/"
+
+    @property
     def year(self) -> int:
         return self.decided_on.year
 
@@ -254,6 +260,12 @@ class Withdrawal:
     status: str  # revoked / altered / confirmed_illegal / invalid / withdrawn
     reconsideration_slug: str | None = None
     reconsideration_no: str | None = None
+    kind: str = "penalty"
+
+    @property
+    def url(self) -> str:
+        """The notice takes the withdrawn decision's place, so old links explain what happened."""
+        return f"{URL_PREFIX[self.kind]}/{self.slug}/"
 
 
 def plain(value: Any) -> Any:

@@ -1,0 +1,175 @@
+"""The build: load, decide, redact, render, gate, swap, log. Entry point: `build(options)`.
+
+Each stage lives in its own folder (`records`, `publication`, `redaction`, `portal`, `search`,
+`progress`, `stats`, `gate`); this module only passes plain data between them, in order, and
+swaps the new site in only when every stage succeeded and the leak gate found nothing.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline import audit, swap
+from pipeline.redact_stage import redact_all
+from pipeline.render import render_site
+from pipeline.state import State, public_from_plain
+from portal.site_data import SiteData
+from publication import Selection, normalise_no, select
+from records import Exports, load_exports
+from records.model import Problem, PublicDecision, plain
+
+log = logging.getLogger(__name__)
+
+
+class PublishError(Exception):
+    """A problem the staff member can fix; shown as one clear sentence, never a traceback."""
+
+
+@dataclass
+class BuildOptions:
+    exports: Path
+    output: Path
+    state: Path
+    today: date
+    strict: bool = False
+    production: bool = False
+    settings: dict = field(default_factory=dict)  # Pelican setting overrides
+    workers: int | None = None
+
+
+@dataclass
+class BuildReport:
+    problems: list[Problem] = field(default_factory=list)
+    published: int = 0
+    withdrawals: int = 0
+    expired: int = 0
+    excluded: int = 0
+    carried_forward: list[str] = field(default_factory=list)
+    leaks: list = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    swapped: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.swapped and not self.problems
+
+
+class _Timer:
+    def __init__(self, report: BuildReport):
+        self.report = report
+
+    def __call__(self, stage: str):
+        report = self.report
+
+        class _T:
+            def __enter__(self):
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - self.t
+
+        return _T()
+
+
+def _link_reviews(decisions: list[PublicDecision]) -> None:
+    """Link each published reconsideration with the published penalty it reviewed, both ways."""
+    penalties = {normalise_no(d.decision_no): d for d in decisions if d.kind == "penalty"}
+    for rec in sorted((d for d in decisions if d.kind == "reconsideration"), key=lambda d: (d.decided_on, d.id)):
+        target = penalties.get(normalise_no(rec.original_decision_no or ""))
+        if target is not None:
+            rec.reviews = target.slug
+            target.reviewed_by.append(rec.slug)
+
+
+def _carry_forward(exports: Exports, previous: dict, public: dict, sel: Selection, today: date, report: BuildReport):
+    """A decision published before whose record is unreadable in this export stays as it was."""
+    kept = {}
+    for did in sorted(exports.unreadable_ids):
+        entry = previous.get(did)
+        if entry is None or did in public:
+            continue
+        decision = public_from_plain(entry["decision"])
+        end = entry.get("publicity_end")
+        if end and today > date.fromisoformat(end):
+            continue
+        kept[did] = (decision, entry.get("secrets", []), end)
+        report.carried_forward.append(did)
+    return kept
+
+
+def build(options: BuildOptions) -> BuildReport:
+    report = BuildReport()
+    timed = _Timer(report)
+    today = options.today
+    with timed("load"):
+        exports = load_exports(options.exports)
+    report.problems = exports.problems
+    if options.strict and exports.problems:
+        return report
+    if not exports.decisions and not exports.progress and not exports.unreadable_ids:
+        raise PublishError(f"{options.exports} 中没有可读的记录, 未发布任何内容 (原站点保持不变)")
+
+    state = State(options.state)
+    sel = select(exports.decisions, today)
+    report.withdrawals, report.expired, report.excluded = len(sel.withdrawals), len(sel.expired), len(sel.excluded)
+
+    # Everything is redacted, not only what is published: the personal data of a withdrawn,
+    # expired or never-public decision is still data the gate must never find on the site.
+    with timed("redact"):
+        redacted = redact_all(exports.decisions, sel.slugs, state, options.workers)
+    public = {d.id: redacted[d.id].public for d in sel.public}
+    previous = state.load_published()
+    kept = _carry_forward(exports, previous, public, sel, today, report)
+
+    log_events = audit.read(options.state)
+    first = audit.first_publication(log_events)
+    decisions = [*public.values(), *(k[0] for k in kept.values())]
+    for d in decisions:
+        d.first_published_on = first.get(d.id, today)
+        d.reviewed_by, d.reviews = [], None
+    _link_reviews(decisions)
+
+    data = SiteData(decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
+                    state_dir=Path(options.state), today=today, audit=log_events)
+    output = Path(options.output)
+    staging = swap.fresh_staging(output)
+    try:
+        with timed("render"):
+            render_site(staging, data, options.production, options.settings)
+        secrets = {d.source.where(d.id): redacted[d.id].secrets for d in exports.decisions}
+        for did, (_, found, _) in kept.items():
+            secrets[f"上次发布 (id={did})"] = found
+        secrets.update(data.results.get("secrets", {}))
+        with timed("gate"):
+            from gate import scan_site
+
+            report.leaks = scan_site(staging, secrets)
+        if report.leaks:
+            swap.discard(staging)
+            return report
+        swap.swap_in(staging, output)
+    except BaseException:
+        swap.discard(staging)
+        raise
+    report.swapped = True
+    report.published = len(decisions)
+
+    # The site is in place: record what changed, then what is now public.
+    now = {d.id: (d.decision_no, d.content_hash) for d in decisions}
+    withdrawn = {w.decision_id: w.reason for w in sel.withdrawals}
+    expired = {d.id for d in sel.expired}
+    report.events = audit.changes(audit.replay(log_events), now, withdrawn, expired, today)
+    audit.append(options.state, report.events)
+    entries = {}
+    for d in decisions:
+        if d.id in kept:
+            _, found, end = kept[d.id]
+        else:
+            found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
+        entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
+    state.save_published(entries)
+    return report

@@ -1,0 +1,89 @@
+"""The private state folder (`--state`): caches, the audit log, what was last published.
+
+Nothing here is ever published. A corrupt cache entry only logs and is recomputed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+from records.model import Penalty, PublicDecision, PublicParty, plain
+
+log = logging.getLogger(__name__)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class State:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # -- redaction cache ------------------------------------------------------------
+    def cache_path(self, stage: str, key: str) -> Path:
+        return self.root / "cache" / stage / key[:2] / f"{key}.json"
+
+    def cache_get(self, stage: str, key: str) -> dict | None:
+        path = self.cache_path(stage, key)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("缓存 %s 已损坏, 重新计算: %s", path, exc)
+            return None
+
+    def cache_put(self, stage: str, key: str, value: dict) -> None:
+        atomic_write(self.cache_path(stage, key), json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+    # -- what the last successful build published ---------------------------------------
+    @property
+    def published_path(self) -> Path:
+        return self.root / "published.json"
+
+    def load_published(self) -> dict[str, dict]:
+        """id -> {"decision": plain PublicDecision, "secrets": [...]} of the last successful build."""
+        try:
+            return json.loads(self.published_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("%s 已损坏, 视为首次发布: %s", self.published_path, exc)
+            return {}
+
+    def save_published(self, entries: dict[str, dict]) -> None:
+        blob = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        atomic_write(self.published_path, blob)
+
+
+def cache_key(*parts) -> str:
+    blob = json.dumps([plain(p) for p in parts], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def public_from_plain(data: dict) -> PublicDecision:
+    """Rebuild a `PublicDecision` from its JSON form (state and caches)."""
+    names = {f.name for f in fields(PublicDecision)}
+    values = {k: v for k, v in data.items() if k in names}
+    for key in ("decided_on", "served_on", "publicity_until", "first_published_on"):
+        values[key] = _date(values.get(key))
+    values["parties"] = [PublicParty(**p) for p in values.get("parties", [])]
+    values["penalties"] = [Penalty(**p) for p in values.get("penalties", [])]
+    return PublicDecision(**values)

@@ -1,0 +1,26 @@
+"""What the build hands to Pelican: plain, already public data, through the settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from records.model import ProgressRecord, PublicDecision, Withdrawal
+
+SETTING = "PORTAL_SITE_DATA"
+
+
+@dataclass
+class SiteData:
+    decisions: list[PublicDecision]  # published, both kinds
+    withdrawals: list[Withdrawal]
+    progress: list[ProgressRecord]
+    state_dir: Path
+    today: date
+    audit: list[dict] = field(default_factory=list)  # the audit log as it stands before this build
+    # filled in by the generators, read back by the build (e.g. secrets the gate must look for)
+    results: dict = field(default_factory=dict)
+
+
+def site_data(settings: dict) -> SiteData | None:
+    return settings.get(SETTING)

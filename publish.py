@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""publish.py: one command for staff. `python publish.py --help` lists the verbs."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+DEMO_EXPORTS = ROOT / "samples" / "demo"
+
+
+def _today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} 不是 ISO 日期 (如 2026-11-25)") from None
+
+
+today_option = click.option("--today", metavar="DATE", help="把今天固定为 DATE (YYYY-MM-DD), 用于测试和重放。默认为系统日期。")
+state_option = click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("state"),
+                            show_default=True, help="私有状态目录 (缓存、索引、审计日志), 永不发布。")
+output_option = click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                             show_default=True, help="发布的站点目录。")
+exports_option = click.option("--exports", type=click.Path(path_type=Path), default=DEMO_EXPORTS, show_default=True,
+                              help="案件办理系统导出的目录 (YAML/JSON, 任意深度)。")
+
+
+def _log_failure(state_dir: Path) -> Path:
+    import traceback
+
+    path = state_dir / "logs" / "last-failure.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="显示详细日志。")
+def cli(verbose: bool) -> None:
+    """行政处罚与行政复议决定公开平台: 从导出数据生成去除个人信息的静态网站。"""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@cli.command()
+@exports_option
+@output_option
+@state_option
+@today_option
+@click.option("--strict", is_flag=True, help="只要有一条记录无效, 就什么也不发布。")
+@click.option("--production", is_flag=True, help="使用 publishconf.py (绝对 SITEURL, 环境变量 PORTAL_SITEURL)。")
+@click.option("--workers", type=click.IntRange(1, 64), help="去除个人信息时使用的进程数 (默认: CPU 核数, 最多 2)。")
+def build(exports: Path, output: Path, state_dir: Path, today: str | None, strict: bool, production: bool, workers: int | None) -> None:
+    """读取导出数据, 校验, 去除个人信息, 生成站点, 检查泄露, 最后替换 OUTPUT。
+
+    任何一步失败或发现泄露时, 原站点保持不变。有无效记录时其余记录照常发布, 但命令以非零状态退出。
+    """
+    from pipeline import BuildOptions, PublishError
+    from pipeline import build as run_build
+
+    options = BuildOptions(exports=exports, output=output, state=state_dir, today=_today(today), strict=strict,
+                           production=production, workers=workers)
+    try:
+        report = run_build(options)
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a bug or an environment failure: say so plainly, keep the details
+        path = _log_failure(state_dir)
+        raise click.ClickException(
+            f"构建失败, 原站点保持不变: {type(exc).__name__}: {exc}. 详细信息已写入 {path}"
+        ) from None
+    for problem in report.problems:
+        click.echo(f"无效记录: {problem}", err=True)
+    for did in report.carried_forward:
+        click.echo(f"保留上次发布的版本: id={did} (本次导出中该记录无效)", err=True)
+    for leak in report.leaks[:50]:
+        click.echo(f"泄露: {leak}", err=True)
+    if report.leaks:
+        raise click.ClickException(f"泄露检查发现 {len(report.leaks)} 处个人信息, 未发布 (原站点保持不变)")
+    if options.strict and report.problems:
+        raise click.ClickException(f"--strict: {len(report.problems)} 条记录无效, 未发布任何内容 (原站点保持不变)")
+    click.echo(
+        f"已发布 {report.published} 份决定书到 {output}; 撤回 {report.withdrawals}, 到期 {report.expired}, "
+        f"不予公开 {report.excluded}; 审计事件 {len(report.events)}。"
+    )
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} 条记录无效, 已跳过 (见上)。其余记录已发布。")
+
+
+@cli.command()
+@click.option("--count", type=click.IntRange(1, 10_000_000), default=300, show_default=True, help="行政处罚决定的数量 (另按比例生成复议决定和进度记录)。")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="写入样例导出的目录。")
+@click.option("--seed", type=int, default=1, show_default=True, help="随机种子: 相同参数生成完全相同的文件。")
+@today_option
+def sample(count: int, output: Path, seed: int, today: str | None) -> None:
+    """生成逼真的合成导出数据 (含个人信息, 用于演示和测试)。"""
+    import samples
+
+    summary = samples.write_exports(count, output, seed=seed, today=_today(today or "2026-11-25"))
+    click.echo(f"已写入 {output}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@cli.command()
+@exports_option
+@state_option
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="报告文件 (默认 STATE/review/index.html)。")
+def review(exports: Path, state_dir: Path, out_path: Path | None) -> None:
+    """为工作人员生成离线审阅报告: 每处被隐去的内容及其规则和置信度。报告在 STATE 中, 永不发布。"""
+    from records import load_exports
+    from redaction.review import write_review
+
+    loaded = load_exports(exports)
+    for problem in loaded.problems:
+        click.echo(f"无效记录: {problem}", err=True)
+    path = write_review(loaded.decisions, out_path or state_dir / "review" / "index.html")
+    click.echo(f"审阅报告: {path}")
+
+
+@cli.command()
+@output_option
+@exports_option
+@state_option
+@today_option
+def check(output: Path, exports: Path, state_dir: Path, today: str | None) -> None:
+    """检查已生成的站点: 扫描个人信息泄露, 并提示到期未撤回的决定 (三日期限)。"""
+    from checks import run_checks
+
+    problems, warnings = run_checks(output, exports, state_dir, _today(today))
+    for w in warnings:
+        click.echo(f"提醒: {w}", err=True)
+    for p in problems:
+        click.echo(f"错误: {p}", err=True)
+    if problems:
+        raise click.ClickException(f"检查发现 {len(problems)} 个问题")
+    click.echo(f"检查通过: {output}")
+
+
+@cli.command()
+@output_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("state"), show_default=True,
+              help="whoosh 索引所在的私有状态目录 (供 /api/search)。")
+def serve(output: Path, port: int, state_dir: Path) -> None:
+    """在 127.0.0.1 上提供站点, 以及基于 whoosh 的只读搜索接口 /api/search。"""
+    from server import serve_site
+
+    serve_site(output, state_dir, "127.0.0.1", port)
+
+
+def main() -> None:
+    cli(prog_name=os.path.basename(sys.argv[0]) if sys.argv else "publish.py")
+
+
+if __name__ == "__main__":
+    main()
