@@ -44,8 +44,12 @@ def _pick_offence(rng: random.Random, organ: Organ, *, summary: bool, minor: boo
     return rng.choices(pool, weights=[o.weight for o in pool])[0]
 
 
-def _organisation(rng: random.Random, kind: str, organ: Organ, on: date) -> tuple[dict, dict]:
-    rep = people.person(rng, on, "legal_representative")
+ORG_KINDS = {"旅馆业不按规定登记住宿旅客信息": "酒店管理有限公司", "保安从业单位违规招用保安员": "保安服务有限公司",
+             "不履行网络安全保护义务": "网络科技有限公司"}
+
+
+def _organisation(rng: random.Random, kind: str, organ: Organ, on: date, offence: Offence) -> tuple[dict, dict]:
+    rep = people.person(rng, on, "legal_representative", age=(28, 65))
     region = organ.region if organ.region != "350100" else "350102"
     if kind == "sole_proprietor":
         name = f"{organ.district if organ.district != '福清市' else '福清市'}{rng.choice(['阿' + rep['name'][0], rep['name'][1:] or '顺发', '悦来', '如家', '安心', '温馨'])}" \
@@ -55,6 +59,9 @@ def _organisation(rng: random.Random, kind: str, organ: Organ, on: date) -> tupl
         code = people.random_credit_code(rng, "92", region)
     else:
         name = people.company_name(rng)
+        if offence.name in ORG_KINDS:
+            stem = next(k for k in people.EMPLOYER_KINDS if name.endswith(k))
+            name = name[: -len(stem)] + ORG_KINDS[offence.name]
         code = people.random_credit_code(rng, "91", region)
     org = {
         "role": "offender", "type": kind, "name": name, "credit_code": code,
@@ -78,7 +85,7 @@ def _penalty(rng: random.Random, organ: Organ, decided: date, today: date, numbe
     kind = rng.choice(offence.offenders)
     rep = None
     if kind in ("organization", "sole_proprietor"):
-        offender, rep = _organisation(rng, kind, organ, decided)
+        offender, rep = _organisation(rng, kind, organ, decided, offence)
         display = offender["name"]
     else:
         offender = people.person(rng, decided, "offender", minor=minor, foreign=(kind == "foreign"))
@@ -285,6 +292,16 @@ def _reconsideration(rng: random.Random, pen: dict, priv: dict, outcome: str, de
 
 # --- progress ------------------------------------------------------------------------------
 
+STATIONS = {
+    "gulou": ["东街派出所", "南街派出所", "温泉派出所", "鼓东派出所"],
+    "taijiang": ["新港派出所", "茶亭派出所", "苍霞派出所"],
+    "cangshan": ["上渡派出所", "城门派出所", "盖山派出所", "金山派出所"],
+    "jinan": ["王庄派出所", "茶园派出所", "新店派出所"],
+    "mawei": ["罗星派出所", "琅岐派出所"],
+    "changle": ["吴航派出所", "潭头派出所"],
+    "fuqing": ["玉屏派出所", "龙田派出所", "江镜派出所"],
+    "minhou": ["甘蔗派出所", "上街派出所", "南屿派出所"],
+}
 ADMIN_PATHS = [
     ["received", "accepted", "investigating", "notified", "decided", "served", "executed", "closed"],
     ["received", "not_accepted"],
@@ -312,12 +329,15 @@ def _note(rng: random.Random, stage: str, organ: Organ, pen: dict | None, priv: 
         "not_accepted": ["经审查，属于民事纠纷，不属于公安机关职责范围，已告知当事人依法向人民法院起诉"],
         "filed": ["已立案侦查", None],
         "not_filed": [f"经审查，没有犯罪事实，决定不予立案，已书面告知报案人{reporter}"],
-        "investigating": [f"已调取现场监控，询问证人{people.person_name(rng)}", f"违法嫌疑人{name}已到案接受调查",
+        "investigating": [f"已调取现场监控，询问证人{people.person_name(rng)}",
+                          f"违法嫌疑人{name}已到案接受调查" if not (priv and priv["rep"]) else f"已对{name}开展现场检查",
                           "正在调查取证", None],
         "notified": [f"已向{name}告知拟作出行政处罚的事实、理由及依据", None],
         "decided": [f"已作出行政处罚决定（{pen['decision_no']}）" if pen else "已作出处理决定"],
         "served": [f"决定书已送达{name}", "决定书已当场送达", None],
-        "executed": ["罚款已缴纳", "已送拘留所执行", None],
+        "executed": (["已送拘留所执行"] if pen and any(p["type"] == "detention" for p in pen["penalties"])
+                     else ["罚款已缴纳"] if pen and any(p["type"] == "fine" for p in pen["penalties"])
+                     else ["处罚已执行完毕", None]),
         "transferred": [f"已移送{organ.district}人民检察院审查起诉", "已移送市场监督管理部门处理",
                         f"已移送{organ.government.replace('人民政府', '')}应急管理局处理"],
         "closed": ["已结案", None],
@@ -363,8 +383,8 @@ def _progress(rng: random.Random, today: date, organ: Organ, case_no: str, pen: 
             break
     authority = organ.name
     phone = organ.phone
-    if organ.category != "交" and rng.random() < 0.35:
-        authority += rng.choice(["东街派出所", "城关派出所", "新港派出所", "上渡派出所", "城门派出所", "江滨派出所"])
+    if organ.short in STATIONS and rng.random() < 0.35:
+        authority += rng.choice(STATIONS[organ.short])
         phone = people.landline(rng)
     rec = {"kind": "progress", "case_no": case_no, "query_code": code, "case_type": case_type,
            "authority": authority}

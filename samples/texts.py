@@ -86,7 +86,8 @@ class Ctx:
                  given: bool = True):
         self.rng = rng
         self.O = offender_name
-        self.G = people.given_name(offender_name) if given and rng.random() < 0.35 else offender_name
+        first = people.given_name(offender_name)
+        self.G = first if given and len(first) >= 2 and rng.random() < 0.35 else offender_name
         hour = rng.choice([0, 1, 2, 9, 10, 11, 14, 15, 16, 19, 20, 21, 22, 23])
         self.when = f"{ymd(when_date)}{hour}时许"
         district = organ.district if organ.district in PLACES else "鼓楼区"
@@ -97,7 +98,9 @@ class Ctx:
                                            or district in people.COUNTIES else None)
             cut = street.find("号")
             self.place = people.short_address(street[:cut + 1] if cut > 0 else street)
-        self.venue = f"{people.short_address(people.street_address(rng))}的{rng.choice(VENUES)}"
+        street = people.street_address(rng)
+        cut = street.find("号")
+        self.venue = f"{people.short_address(street[:cut + 1] if cut > 0 else street)}的{rng.choice(VENUES)}"
         self.addr = people.short_address(people.street_address(rng))
         self.road = rng.choice(["五四路与东街交叉路口", "二环路洪山桥", "福飞南路", "三环快速路仓山段",
                                 "工业路宝龙路口", "福马路", "国道G324线福清段", "永南高速长乐出口"])
@@ -131,7 +134,7 @@ class Ctx:
     def rel_sentence(self, v: str) -> str:
         r = self.rng.random()
         if r < 0.3:
-            return f"{v}之妻{self.other()}拨打110报警。"
+            return f"{v}之父{self.other()}拨打110报警。"
         if r < 0.5:
             return f"其妻{self.other()}（电话{people.formatted_mobile(self.rng)}）到场后将{v}送医。"
         if r < 0.7:  # people named with no cue word at all
