@@ -157,6 +157,8 @@ def build(options: BuildOptions) -> BuildReport:
         raise
     report.swapped = True
     report.published = len(decisions)
+    for action in data.results.get("after_swap", []):
+        action()
 
     # The site is in place: record what changed, then what is now public.
     now = {d.id: (d.decision_no, d.content_hash) for d in decisions}

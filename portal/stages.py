@@ -1,7 +1,52 @@
 """Generators of the later stages, run by Pelican after the decision pages are written.
 
-Each stage keeps its own logic in its folder; these adapters only hand it the site data.
+Each stage keeps its logic in its own folder behind one entry point; these adapters only hand
+it the site data and the page writer, and pass back what the build needs from it: personal
+strings for the leak gate (`results["secrets"]`) and work to do once the new site is in place
+(`results["after_swap"]`, e.g. swapping in a private search index).
 """
 from __future__ import annotations
 
-STAGE_GENERATORS: list = []
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from portal.site_data import site_data
+from portal.writing import PageWriter
+
+
+class _StageGenerator(Generator):
+    def generate_context(self):
+        self.data = site_data(self.settings)
+
+    def generate_output(self, writer):
+        if self.data is not None:
+            self.run(PageWriter(self), Path(self.output_path))
+
+    def run(self, out: PageWriter, site: Path) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def add_secrets(self, secrets: dict[str, list[str]]) -> None:
+        self.data.results.setdefault("secrets", {}).update(secrets)
+
+    def after_swap(self, action) -> None:
+        self.data.results.setdefault("after_swap", []).append(action)
+
+
+class ProgressGenerator(_StageGenerator):
+    """Encrypted case-progress files and their parameters (`progress/`)."""
+
+    def run(self, out, site):
+        from progress import publish_progress
+
+        result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today, settings=self.settings)
+        # A case number printed on a published decision is public by the export contract; the
+        # progress of that case stays secret, and the query code and notes stay in the gate.
+        public = {d.case_no.replace(" ", "").upper() for d in self.data.decisions if d.case_no}
+        self.add_secrets({
+            label: [s for s in strings if s.replace(" ", "").replace("-", "").upper() not in public]
+            for label, strings in result.secrets.items()
+        })
+
+
+STAGE_GENERATORS: list = [ProgressGenerator]
