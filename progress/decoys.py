@@ -41,5 +41,5 @@ def decoys(secret: SiteSecret, size: int, count: int, today: datetime.date):
     for i in range(count):
         label = f"{size}:{i}".encode()
         name = secret.mac("progress/decoy-name/v1", label)[:16].hex()
-        data = secret.stream("progress/decoy/v1", label, epoch(secret, name, today), length=size + OVERHEAD)
+        data = secret.stream("progress/decoy/v1", label, epoch(name, today), length=size + OVERHEAD)
         yield Decoy(name, data)

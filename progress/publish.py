@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import pathlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from records.model import ProgressRecord
@@ -77,12 +78,34 @@ def _clear(out: pathlib.Path) -> None:
             path.unlink()
 
 
-def _write(path: pathlib.Path, data: bytes) -> None:
+def _write(path: str, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         os.write(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_batch(batch: list[tuple[str, bytes]]) -> None:
+    for path, data in batch:
+        _write(path, data)
+
+
+def _write_all(out: pathlib.Path, files, batch_size: int = 256) -> int:
+    """Write (name, bytes) pairs under `out`; creating files is most of a warm build, so threads share it."""
+    folder, count, batch = str(out), 0, []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pending = []
+        for name, data in files:
+            batch.append((os.path.join(folder, name), data))
+            count += 1
+            if len(batch) == batch_size:
+                pending.append(pool.submit(_write_batch, batch))
+                batch = []
+        pending.append(pool.submit(_write_batch, batch))
+        for job in pending:
+            job.result()
+    return count
 
 
 def params(salt: bytes, iterations: int) -> dict:
@@ -137,25 +160,28 @@ def publish_progress(
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
     real_sizes = []
-    for record, master in zip(chosen, masters):
-        name, key = derive.file_name(master), derive.aes_key(master)
-        published_notes = []
-        for event in record.events:
-            text, found = notes.redact(event.note)
-            published_notes.append(text)
-            result.secrets[_label(record)].extend(found)
-        plaintext = seal.pad(seal.content(record, published_notes), cfg.sizes)
-        real_sizes.append(len(plaintext))
-        _write(out / (name + EXT), seal.seal(secret, name, key, plaintext, today))
-    result.files = len(chosen)
 
-    for size, count in decoys.plan(real_sizes, cfg.sizes, cfg.min_files).items():
-        for decoy in decoys.decoys(secret, size, count, today):
-            _write(out / (decoy.name + EXT), decoy.data)
-            result.decoys += 1
+    def sealed():
+        for record, master in zip(chosen, masters):
+            name, key = derive.file_name(master), derive.aes_key(master)
+            published_notes = []
+            for event in record.events:
+                text, found = notes.redact(event.note)
+                published_notes.append(text)
+                result.secrets[_label(record)].extend(found)
+            plaintext = seal.pad(seal.content(record, published_notes), cfg.sizes)
+            real_sizes.append(len(plaintext))
+            yield name + EXT, seal.seal(secret, name, key, plaintext, today)
 
-    _write(out / "params.json", json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n")
-    _write(out / "index.html", _INDEX)
+    def decoy_files():
+        for size, count in decoys.plan(real_sizes, cfg.sizes, cfg.min_files).items():
+            for decoy in decoys.decoys(secret, size, count, today):
+                yield decoy.name + EXT, decoy.data
+
+    result.files = _write_all(out, sealed())
+    result.decoys = _write_all(out, decoy_files())
+    public = json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n"
+    _write_all(out, [("params.json", public), ("index.html", _INDEX)])
     cache.save()
     if notes.rules:
         notes.save()

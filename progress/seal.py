@@ -51,15 +51,17 @@ def pad(doc: dict, sizes: tuple[int, ...]) -> bytes:
     return raw + b" " * (bucket(len(raw), sizes) - len(raw))
 
 
-def epoch(secret: SiteSecret, name: str, today: datetime.date) -> bytes:
-    phase = int.from_bytes(secret.mac("progress/phase/v1", name.encode())[:4], "big") % REFRESH_DAYS
+def epoch(name: str, today: datetime.date) -> bytes:
+    """The file's refresh period. The phase comes from the (public) name: real and decoy files
+    follow the same public schedule, so knowing it tells them apart no better than chance."""
+    phase = int(name[:8], 16) % REFRESH_DAYS
     return str((today.toordinal() + phase) // REFRESH_DAYS).encode()
 
 
 def seal(secret: SiteSecret, name: str, key: bytes, plaintext: bytes, today: datetime.date) -> bytes:
     """Encrypt; the IV changes whenever the plaintext does, and on the file's refresh day."""
     digest = hashlib.sha256(plaintext).digest()
-    iv = secret.mac("progress/iv/v1", key, digest, epoch(secret, name, today))[:IV_SIZE]
+    iv = secret.mac("progress/iv/v1", key, digest, epoch(name, today))[:IV_SIZE]
     return iv + AESGCM(key).encrypt(iv, plaintext, None)
 
 

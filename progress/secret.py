@@ -35,12 +35,13 @@ class SiteSecret:
             raise ValueError(f"{path} is not a {_SIZE}-byte secret; move it away to start afresh")
         return cls(key)
 
+    @staticmethod
+    def _message(label: str, parts: tuple[bytes, ...]) -> bytes:
+        return label.encode() + b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
     def mac(self, label: str, *parts: bytes) -> bytes:
-        h = hmac.new(self._key, label.encode(), hashlib.sha256)
-        for part in parts:
-            h.update(len(part).to_bytes(4, "big"))
-            h.update(part)
-        return h.digest()
+        """HMAC-SHA256 over the label and the length-prefixed parts (unambiguous framing)."""
+        return hmac.digest(self._key, self._message(label, parts), "sha256")
 
     @property
     def salt(self) -> bytes:
@@ -48,4 +49,4 @@ class SiteSecret:
 
     def stream(self, label: str, *parts: bytes, length: int) -> bytes:
         """`length` pseudo-random bytes, determined by the secret, the label and the parts."""
-        return hashlib.shake_256(self.mac(label, *parts)).digest(length)
+        return hashlib.shake_256(self._key + self._message(label, parts)).digest(length)  # keyed sponge: a PRF

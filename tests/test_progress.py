@@ -255,3 +255,14 @@ def test_full_work_factor_round_trip(tmp_path):
     assert params_of(tmp_path / "site")["iterations"] == 600_000
     assert result.files == 1
     assert open_record(tmp_path / "site", "a3501025000002026100045", "k7qm 2xhd")["authority"] == "福州市公安局鼓楼分局"
+
+
+def test_every_file_gets_fresh_bytes_on_its_refresh_day_and_keeps_its_name(tmp_path):
+    from progress.seal import REFRESH_DAYS
+
+    build([record()], tmp_path, site="one")
+    build([record()], tmp_path, site="two", today=TODAY + datetime.timedelta(days=REFRESH_DAYS))
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert set(one) == set(two)
+    assert all(one[n] != two[n] for n in one if n.endswith(".bin"))
+    assert open_record(tmp_path / "two", "A3501025000002026100045", "K7QM2XHD") is not None

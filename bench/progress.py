@@ -1,0 +1,187 @@
+"""Figures of the case-progress lookup: what the work factor costs us, and what it costs a guesser.
+
+    .venv/bin/python bench/progress.py [--records 10000] [--iterations 600000] [--skip-browser]
+
+Prints: PBKDF2 derivations/s in Python (one core, all cores) and in Chromium (WebCrypto),
+lookup time in Chromium, build time of the progress stage for N synthetic records cold (empty
+state) and warm (same state, unchanged records), and the offline cost of guessing one case's
+8-character query code (32 symbols) at those rates and on a GPU.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import http.server
+import os
+import pathlib
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from progress import publish_progress  # noqa: E402
+from progress.derive import derive_master  # noqa: E402
+from progress.standalone import render_lookup_site  # noqa: E402
+from records.model import ProgressEvent, ProgressRecord, Source  # noqa: E402
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+TODAY = datetime.date(2026, 11, 1)
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # 32 symbols (Crockford's base 32)
+CODE_LENGTH = 8
+# hashcat -b -m 10900 (PBKDF2-HMAC-SHA256, 999 iterations), NVIDIA RTX 5090, hashcat v6.2.6-851:
+# 11157.2 kH/s (Chick3nman's published RTX 5090 benchmark). Scaled linearly to our iterations.
+GPU_NAME = "RTX 5090 (hashcat -m 10900: 11157.2 kH/s at 999 iterations)"
+GPU_RATE_AT_999 = 11157.2e3
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+NOTES = ["报案人称其停放在楼下的电动自行车被盗。", "已通知报案人到派出所补充材料，联系电话13905910000。",
+         "已调取周边监控。", "已依法告知拟作出的行政处罚决定及事实、理由、依据。", None, None]
+STAGES = ["received", "accepted", "filed", "investigating", "notified", "decided", "served", "executed"]
+
+
+def _derive(args):
+    return derive_master(*args)
+
+
+def python_rate(iterations: int, n: int) -> tuple[float, float]:
+    salt = os.urandom(16)
+    t = time.perf_counter()
+    for i in range(n):
+        derive_master(f"A35010250000020261{i:05d}", "K7QM2XHD", salt, iterations)
+    one = n / (time.perf_counter() - t)
+    cores = os.cpu_count() or 1
+    jobs = [(f"A35010250000020262{i:05d}", "K7QM2XHD", salt, iterations) for i in range(n * cores)]
+    with ProcessPoolExecutor(cores) as pool:
+        list(pool.map(_derive, jobs[:cores]))  # start the workers before the clock
+        t = time.perf_counter()
+        list(pool.map(_derive, jobs))
+    return one, len(jobs) / (time.perf_counter() - t)
+
+
+def synthetic(n: int, seed: int = 6) -> list[ProgressRecord]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        start = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=TZ) + datetime.timedelta(hours=rnd.randrange(24 * 280))
+        events = [ProgressEvent(start + datetime.timedelta(days=3 * k, minutes=rnd.randrange(600)), stage, rnd.choice(NOTES))
+                  for k, stage in enumerate(STAGES[: rnd.randint(2, len(STAGES))])]
+        out.append(ProgressRecord(
+            case_no=f"A3501{rnd.randrange(10**6):06d}2026{i:08d}", query_code="".join(rnd.choices(ALPHABET, k=CODE_LENGTH)),
+            case_type=rnd.choice(["administrative", "criminal"]), authority="福州市公安局鼓楼分局",
+            contact_phone="0591-87000000", events=events, source=Source("bench.yaml", i)))
+    return out
+
+
+def build_times(n: int, iterations: int) -> dict:
+    records = synthetic(n)
+    settings = {"PROGRESS_ITERATIONS": iterations, "PROGRESS_ALLOW_WEAK": True}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        t = time.perf_counter()
+        cold = publish_progress(records, tmp / "cold", tmp / "state", today=TODAY, settings=settings)
+        cold_s = time.perf_counter() - t
+        t = time.perf_counter()
+        warm = publish_progress(records, tmp / "warm", tmp / "state", today=TODAY, settings=settings)
+        warm_s = time.perf_counter() - t
+    return {"cold": cold_s, "warm": warm_s, "files": cold.files, "decoys": cold.decoys,
+            "derived_cold": cold.derived, "derived_warm": warm.derived}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def chromium_figures(iterations: int, rounds: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    record = synthetic(1)[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp) / "site"
+        publish_progress([record], root, pathlib.Path(tmp) / "state", today=TODAY,
+                         settings={"PROGRESS_ITERATIONS": iterations, "PROGRESS_ALLOW_WEAK": True, "PROGRESS_MIN_FILES": 10})
+        render_lookup_site(root)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/lookup/")
+                page.wait_for_selector("#lookup-form fieldset:not([disabled])")
+                figures = page.evaluate("""async ([caseNo, code, rounds]) => {
+                    const L = window.progressLookup;
+                    const base = new URL('../progress/', document.baseURI).href;
+                    const params = await L.loadParams(base);
+                    await L.derive(params, caseNo, code);  // warm up
+                    let t = performance.now();
+                    for (let i = 0; i < rounds; i++) await L.derive(params, caseNo + i, code);
+                    const rate = rounds * 1000 / (performance.now() - t);
+                    const found = [], missing = [];
+                    for (let i = 0; i < rounds; i++) {
+                        t = performance.now();
+                        if (!await L.lookup(base, caseNo, code)) throw new Error('not found');
+                        found.push(performance.now() - t);
+                        t = performance.now();
+                        if (await L.lookup(base, caseNo, code + 'X')) throw new Error('found');
+                        missing.push(performance.now() - t);
+                    }
+                    return {rate, found, missing};
+                }""", [record.case_no, record.query_code, rounds])
+                browser.close()
+        finally:
+            server.shutdown()
+    return {"rate": figures["rate"], "found_ms": statistics.median(figures["found"]),
+            "missing_ms": statistics.median(figures["missing"]), "worst_ms": max(figures["found"] + figures["missing"])}
+
+
+def duration(seconds: float) -> str:
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{seconds / size:,.1f} {unit}"
+    return f"{seconds:.1f} s"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=10_000, help="synthetic progress records to build (default 10000)")
+    ap.add_argument("--iterations", type=int, default=600_000, help="PBKDF2 iterations (default 600000)")
+    ap.add_argument("--rounds", type=int, default=8, help="derivations per rate measurement (default 8)")
+    ap.add_argument("--skip-browser", action="store_true")
+    ap.add_argument("--skip-build", action="store_true")
+    args = ap.parse_args()
+    it = args.iterations
+    print(f"PBKDF2-HMAC-SHA256, {it:,} iterations; {os.cpu_count()} cores")
+
+    one, all_cores = python_rate(it, args.rounds)
+    print(f"Python (cryptography) : {one:6.1f} derivations/s on one core, {all_cores:6.1f}/s on all cores")
+    rates = {"Python, one core": one}
+    if not args.skip_browser:
+        c = chromium_figures(it, args.rounds)
+        rates["Chromium WebCrypto, one tab"] = c["rate"]
+        print(f"Chromium WebCrypto    : {c['rate']:6.1f} derivations/s ({1000 / c['rate']:.0f} ms each)")
+        print(f"Chromium lookup       : {c['found_ms']:.0f} ms found, {c['missing_ms']:.0f} ms not found "
+              f"(medians of {args.rounds}); slowest {c['worst_ms']:.0f} ms")
+    if not args.skip_build:
+        b = build_times(args.records, it)
+        print(f"Build, {args.records:,} records: cold {b['cold']:.1f} s ({b['derived_cold']:,} derivations), "
+              f"warm {b['warm']:.2f} s ({b['derived_warm']} derivations); {b['files']:,} files + {b['decoys']:,} decoys")
+
+    space = len(ALPHABET) ** CODE_LENGTH
+    rates[GPU_NAME] = GPU_RATE_AT_999 * 999 / it
+    print(f"Offline guessing of one case's {CODE_LENGTH}-character code ({len(ALPHABET)} symbols, "
+          f"{space:,} codes; the case number known; on average half the space):")
+    for name, rate in rates.items():
+        print(f"  {name:<62} {rate:12,.0f}/s  whole space {duration(space / rate):>22}, average {duration(space / 2 / rate)}")
+    print("  (a guess tests one case number: knowing many case numbers does not share the work)")
+
+
+if __name__ == "__main__":
+    main()
