@@ -57,7 +57,8 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if s.start >= s.end:
             continue
         if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
-            if any(a < s.end and s.start < b for a, b, _ in guard):
+            if any(a < s.end and s.start < b and not (why == "keep list" and ("NameList" in s.rule or "RoleCue" in s.rule))
+                   for a, b, why in guard):
                 continue
         kept.append(s)
     kept.sort(key=lambda s: (-s.score, -(s.end - s.start), s.start))
@@ -66,9 +67,28 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if any(s.overlaps(c) for c in chosen):
             continue
         chosen.append(s)
+    chosen += _same_name_elsewhere(folded, chosen)
     for s in chosen:
         s.original = text[s.start:s.end]
     return sorted(chosen, key=lambda s: s.start)
+
+
+def _same_name_elsewhere(text: str, chosen: list[Span]) -> list[Span]:
+    """A name masked once is masked everywhere in the text (one person, one pseudonym)."""
+    extra: list[Span] = []
+    names = {}
+    for s in chosen:
+        if s.entity == "PERSON" and s.score >= MIN_SCORE and s.end - s.start >= 2:
+            names.setdefault(text[s.start:s.end], s)
+    for name, first in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        start = text.find(name)
+        while start >= 0:
+            new = Span("PERSON", start, start + len(name), first.score, "SameName:" + first.rule.split(":")[0],
+                       f"same string as a name found by {first.rule}", person=first.person)
+            if not any(new.overlaps(c) for c in chosen) and not any(new.overlaps(c) for c in extra):
+                extra.append(new)
+            start = text.find(name, start + 1)
+    return extra
 
 
 def _replace(spans: list[Span], known) -> None:

@@ -8,7 +8,7 @@ import re
 
 from redaction.names import word_list
 
-_NOT_IN_ORG = r"在于到与和及从向对把被将让给的了称说是为等、，。；：:,;\s（）()“”\"《》"
+_NOT_IN_ORG = r"系在于到与和及从向对把被将让给的了称说是为等、，。；：:,;\s（）()“”\"《》"
 _ORG = re.compile(
     rf"[^{_NOT_IN_ORG}]{{2,24}}?"
     r"(?:公安局|分局|派出所|大队|支队|中队|人民政府|政府|人民法院|法院|检察院|司法局|律师事务所|"
@@ -37,8 +37,11 @@ def protected_spans(text: str, public: list[str], tokens: list | None = None) ->
         while start >= 0:
             out.append((start, start + len(value), "public field"))
             start = text.find(value, start + 1)
+    people = [(a, b) for a, b, _, t in tokens or () if t == "PER"]
     for rx in _PATTERNS:
         for m in rx.finditer(text):
+            if rx is _ORG and any(m.start() <= a < m.end() for a, b in people):
+                continue  # 张三通过银行: a name and a verb before the suffix, not an organisation
             out.append((m.start(), m.end(), "public pattern"))
     keep = word_list("keep.txt")
     for start, end, word, tag in tokens or ():

@@ -35,7 +35,7 @@ class NameListRecognizer(Recognizer):
         for s in people:  # backwards: 李四、张三 with 张三 known
             for k in (4, 3, 2):
                 a = s.start - 1 - k
-                if a < 0 or not _JOIN.fullmatch(text[s.start - 1:s.start]):
+                if a < 0 or text[s.start - 1:s.start] not in "、和与及跟同":
                     continue
                 if name_end(text, a, starts, keep_ok=True) == s.start - 1 and (a, s.start - 1) not in seen:
                     seen.add((a, s.start - 1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from redaction.names import compound_surnames, surnames, word_list
 from redaction.text import is_han
 
+WORD_TAGS = {"d", "ad", "vd", "v", "p", "c", "u", "r", "m", "q", "f", "xc", "w", "TIME", "LOC", "ORG", "s", "t"}
 STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等")
 
 
@@ -34,6 +35,11 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         end += 1
     if end == g:
         return None
+    tok = starts.get(pos)
+    if tok and tok[0] > g and tok[1] in WORD_TAGS:
+        return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
+    if tok and tok[0] > end and tok[1] != "PER":
+        return None  # a longer word starts here: 常住人口
     if not keep_ok and text[pos:end] in word_list("keep.txt"):
         return None
     return end

@@ -27,7 +27,7 @@ class RoleCueRecognizer(Recognizer):
         spans, starts = [], token_starts(ctx.tokens)
         for m in _CUE.finditer(ctx.text):
             pos = m.end()
-            end = name_end(ctx.text, pos, starts)
+            end = name_end(ctx.text, pos, starts, keep_ok=True)
             if end is None:
                 continue
             cue = m.group().rstrip(":： 为是系")
