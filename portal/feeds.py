@@ -15,14 +15,25 @@ def _when(day) -> datetime:
     return datetime.combine(day, time(0, 0), CHINA)
 
 
+class _Feed(Atom1Feed):
+    """An Atom feed whose <updated> never comes from the clock: an empty feed says the build day."""
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._today = today
+
+    def latest_post_date(self):
+        return max((i["updateddate"] or i["pubdate"] for i in self.items), default=_when(self._today))
+
+
 def _origin(settings: dict) -> str:
     return settings.get("PORTAL_SITE_ORIGIN", "").rstrip("/")
 
 
-def write_feeds(out, settings: dict, decisions, withdrawals) -> None:
+def write_feeds(out, settings: dict, decisions, withdrawals, today) -> None:
     origin = _origin(settings)
     name = settings.get("SITENAME", "")
-    feed = Atom1Feed(
+    feed = _Feed(today=today, 
         title=f"{name}：最新公开的决定书", link=f"{origin}/", description="新公开的行政处罚决定书与行政复议决定书",
         language="zh-CN", feed_url=f"{origin}/feeds/decisions.atom.xml",
     )
@@ -34,7 +45,7 @@ def write_feeds(out, settings: dict, decisions, withdrawals) -> None:
         )
     out.raw("feeds/decisions.atom.xml", feed.writeString("utf-8"))
 
-    feed = Atom1Feed(
+    feed = _Feed(today=today, 
         title=f"{name}：撤回公告", link=f"{origin}/withdrawals/",
         description="已撤下的决定书及撤回原因。转载过这些决定书的网站请同步删除。",
         language="zh-CN", feed_url=f"{origin}/feeds/withdrawals.atom.xml",

@@ -1,0 +1,150 @@
+"""Whole builds: the CLI, determinism, atomicity, and what a failing input does to the site."""
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, build, penalty, site_text, write_exports
+
+import publish
+
+
+def run_cli(*args):
+    return CliRunner().invoke(publish.cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def same_tree(a, b) -> list[str]:
+    """Files that differ between two folders (names or bytes)."""
+    diffs = []
+    cmp = filecmp.dircmp(a, b)
+    stack = [(cmp, "")]
+    while stack:
+        c, prefix = stack.pop()
+        diffs += [prefix + n for n in c.left_only + c.right_only + c.diff_files + c.funny_files]
+        diffs += [prefix + n for n in filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)[1]]
+        stack += [(sub, f"{prefix}{name}/") for name, sub in c.subdirs.items()]
+    return sorted(set(diffs))
+
+
+@pytest.fixture
+def exports(tmp_path):
+    return write_exports(tmp_path / "exports", {"a.yaml": penalty(), "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
+
+
+def test_cli_build_publishes_and_reports(tmp_path, exports):
+    result = run_cli("build", "--exports", exports, "--output", tmp_path / "out", "--state", tmp_path / "state", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert "已发布 2 份决定书" in result.output
+    page = (tmp_path / "out" / "decisions" / "pen-t-1" / "index.html").read_text(encoding="utf-8")
+    assert "榕公鼓（治）行罚决字〔2026〕901号" in page and "郑某" in page
+    assert '<html lang="zh-CN">' in page and 'name="robots" content="noindex"' in page
+    text = site_text(tmp_path / "out")
+    for secret in ("郑海涛", "350102199003071238", "13805912345", "华林小区", "李建军", "王芳"):
+        assert secret not in text
+
+
+def test_every_verb_has_help():
+    for verb in publish.cli.commands:
+        result = run_cli(verb, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output, verb
+
+
+def test_bad_record_is_reported_the_rest_published_and_exit_is_nonzero(tmp_path, exports):
+    write_exports(exports, {"bad.yaml": penalty(id="BAD", decided_on="2026-02-30"), "broken.yaml": "kind: [\n"})
+    result = run_cli("build", "--exports", exports, "--output", tmp_path / "out", "--state", tmp_path / "state", "--today", "2026-11-25")
+    assert result.exit_code == 1
+    assert "bad.yaml [BAD] 字段 decided_on" in result.output and "broken.yaml" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "out" / "decisions" / "pen-t-1" / "index.html").exists()
+
+
+def test_strict_publishes_nothing_when_a_record_is_invalid(tmp_path, exports):
+    write_exports(exports, {"bad.yaml": penalty(id="BAD", decision_no="")})
+    result = run_cli("build", "--strict", "--exports", exports, "--output", tmp_path / "out", "--state", tmp_path / "state", "--today", "2026-11-25")
+    assert result.exit_code == 1 and "--strict" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_empty_exports_is_a_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run_cli("build", "--exports", tmp_path / "empty", "--output", tmp_path / "out", "--state", tmp_path / "state")
+    assert result.exit_code == 1 and "没有可读的记录" in result.output and "Traceback" not in result.output
+
+
+def test_build_is_deterministic(tmp_path, exports):
+    state = tmp_path / "state"
+    build(exports, tmp_path / "one", state)
+    build(exports, tmp_path / "two", state)
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
+
+
+def test_a_failure_while_rendering_leaves_the_previous_site_untouched(tmp_path, exports, monkeypatch):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+
+    from portal import decisions
+
+    def boom(self, writer):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(decisions.DecisionGenerator, "generate_output", boom)
+    with pytest.raises(RuntimeError):
+        build(exports, out, state)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".out.*")), "the staging folder is cleaned up"
+
+
+def test_cli_reports_an_internal_failure_without_a_traceback(tmp_path, exports, monkeypatch):
+    from portal import decisions
+
+    monkeypatch.setattr(decisions.DecisionGenerator, "generate_output", lambda self, w: 1 / 0)
+    result = run_cli("build", "--exports", exports, "--output", tmp_path / "out", "--state", tmp_path / "state")
+    assert result.exit_code == 1 and "构建失败, 原站点保持不变" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "state" / "logs" / "last-failure.txt").exists()
+
+
+def test_a_leak_stops_the_swap(tmp_path, exports, monkeypatch):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    import redaction
+    from pipeline import redact_stage
+
+    real = redaction.redact
+
+    def leaky(decision):  # a redaction bug: the name is left in the text
+        result = real(decision)
+        result.text_html += "<p>郑海涛</p>"
+        return result
+
+    monkeypatch.setattr(redaction, "redact", leaky)
+    shutil.rmtree(state / "cache")
+    report = build(exports, out, state)
+    assert not report.swapped and report.leaks
+    assert any("郑海涛" not in str(leak) and "decisions/" in leak.file for leak in report.leaks), "names the file, not the secret"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert redact_stage  # the stage called redaction.redact through the module, so the bug reached it
+
+
+def test_a_record_unreadable_in_this_export_keeps_its_published_version(tmp_path, exports):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    write_exports(exports, {"a.yaml": penalty(decided_on="2026-02-31")})
+    report = build(exports, out, state)
+    assert report.swapped and report.problems and report.carried_forward == ["PEN-T-1"]
+    assert (out / "decisions" / "pen-t-1" / "index.html").exists()
+    assert "郑海涛" not in site_text(out)
+
+
+def test_state_is_never_inside_the_output(tmp_path, exports):
+    out = tmp_path / "out"
+    build(exports, out, tmp_path / "state")
+    assert not (out / "audit.jsonl").exists() and not (out / "cache").exists()
+    assert json.loads((tmp_path / "state" / "published.json").read_text(encoding="utf-8"))
+    assert TODAY  # builds above ran with the fixed clock

@@ -1,0 +1,91 @@
+"""Loading and validating exports: every contract record loads; every bad one is named precisely."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import ROOT, penalty, write_exports
+
+from records import load_exports
+
+
+def messages(exports) -> list[str]:
+    return [str(p) for p in exports.problems]
+
+
+def test_yaml_json_single_and_list_any_depth(tmp_path):
+    write_exports(tmp_path, {
+        "one.yaml": penalty(id="A"),
+        "deep/er/two.yml": [penalty(id="B"), penalty(id="C", decided_on=date(2026, 1, 2))],
+        "x/three.json": [penalty(id="D")],
+        "notes.txt": "not an export",
+    })
+    loaded = load_exports(tmp_path)
+    assert sorted(d.id for d in loaded.decisions) == ["A", "B", "C", "D"]
+    assert loaded.problems == []
+    c = next(d for d in loaded.decisions if d.id == "C")
+    assert c.decided_on == date(2026, 1, 2)  # unquoted YAML date and quoted string both load
+
+
+def test_demo_exports_load_without_problems():
+    loaded = load_exports(ROOT / "samples" / "demo")
+    assert loaded.problems == []
+    assert {d.kind for d in loaded.decisions} == {"penalty", "reconsideration"}
+    assert loaded.progress
+
+
+def test_unknown_fields_are_ignored(tmp_path):
+    write_exports(tmp_path, {"a.yaml": penalty(extra_field="whatever", parties=[{**penalty()["parties"][0], "nationality": "中国"}])})
+    assert load_exports(tmp_path).problems == []
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"broken.yaml": "kind: penalty\nid: [unclosed\n"}, ["broken.yaml", "整个文件", "YAML 格式错误", "第"]),
+        ({"broken.json": "[{\"kind\": }]"}, ["broken.json", "JSON 格式错误"]),
+        ({"a.yaml": penalty(id="NO-NUMBER", decision_no=None)}, ["a.yaml", "[NO-NUMBER]", "decision_no", "必填"]),
+        ({"a.yaml": penalty(id="BAD-DATE", decided_on="2026-02-30")}, ["[BAD-DATE]", "decided_on", "2026-02-30", "不存在"]),
+        ({"a.yaml": penalty(id="WHAT", kind="verdict")}, ["[WHAT]", "kind", "verdict", "未知"]),
+        ({"l.yaml": [penalty(id="OK"), {"kind": "penalty"}]}, ["l.yaml", "第2条", "id"]),
+        ({"a.yaml": penalty(id="P", penalties=[{"type": "fine"}])}, ["[P]", "penalties[0].amount"]),
+        ({"a.yaml": penalty(id="Q", penalties=[{"type": "flogging"}])}, ["[Q]", "penalties[0].type", "flogging"]),
+        ({"a.yaml": penalty(id="R", parties=[{"role": "offender", "type": "person"}])}, ["[R]", "parties[0].name"]),
+        ({"a.yaml": penalty(id="S", status="cancelled")}, ["[S]", "status"]),
+        ({"e.yaml": ""}, ["e.yaml", "为空"]),
+        ({"s.yaml": "just a string\n"}, ["s.yaml", "映射"]),
+        ({"p.yaml": {"kind": "progress", "case_no": "A1", "query_code": "X", "case_type": "administrative",
+                     "authority": "某局", "events": [{"at": "2026-13-01T00:00:00+08:00", "stage": "received"}]}},
+         ["case_no=A1", "events[0].at"]),
+    ],
+)
+def test_each_problem_names_file_record_and_field(tmp_path, files, expected):
+    write_exports(tmp_path, {**files, "good.yaml": penalty(id="GOOD")})
+    loaded = load_exports(tmp_path)
+    text = "\n".join(messages(loaded))
+    for part in expected:
+        assert part in text, text
+    assert [d.id for d in loaded.decisions if d.id == "GOOD"] == ["GOOD"], "the valid rest still loads"
+
+
+def test_duplicate_id_keeps_the_newer_export(tmp_path):
+    write_exports(tmp_path, {
+        "old.yaml": penalty(id="DUP", offence="旧", exported_at="2026-10-01T09:00:00+08:00"),
+        "new.yaml": penalty(id="DUP", offence="新", exported_at="2026-10-02T09:00:00+08:00"),
+    })
+    loaded = load_exports(tmp_path)
+    assert [d.offence for d in loaded.decisions] == ["新"]
+    assert loaded.problems == []
+
+
+def test_duplicate_id_without_export_time_is_an_error_naming_both_files(tmp_path):
+    write_exports(tmp_path, {"a.yaml": penalty(id="DUP"), "b.yaml": penalty(id="DUP")})
+    loaded = load_exports(tmp_path)
+    assert loaded.decisions == []
+    (problem,) = loaded.problems
+    assert "a.yaml" in str(problem) and "b.yaml" in str(problem) and "DUP" in str(problem)
+
+
+def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
+    loaded = load_exports(tmp_path / "nope")
+    assert "不存在" in str(loaded.problems[0])
