@@ -40,6 +40,8 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
     if tok and tok[0] > end and tok[1] != "PER":
         return None  # a longer word starts here: 常住人口
-    if not keep_ok and text[pos:end] in word_list("keep.txt"):
-        return None
+    if text[pos:end] in word_list("keep.txt"):
+        nxt = text[end:end + 1]
+        if not keep_ok or not (nxt == "" or nxt in STOP or not is_han(nxt)):
+            return None  # an ordinary word; after a cue it is a name only if the name ends there
     return end

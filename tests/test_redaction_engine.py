@@ -1,0 +1,109 @@
+"""The engine on the labelled corpus and on the properties every redaction must have."""
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "redaction_corpus"))
+from corpus import cases, statutes, survives, to_decision  # noqa: E402
+
+from records.model import Decision, Party, Source  # noqa: E402
+from redaction import RULES_VERSION, redact, redact_note, sanitize_html  # noqa: E402
+
+CASES = cases()
+
+
+@pytest.fixture(scope="session")
+def redacted():
+    return [(c, redact(to_decision(c["decision"]))) for c in CASES]
+
+
+def test_corpus_is_big_enough():
+    assert len(CASES) >= 150
+
+
+def test_structured_and_pattern_values_never_survive(redacted):
+    for case, red in redacted:
+        for e in case["expect"]:
+            if e["entity"] != "PERSON":
+                assert not survives(e["entity"], str(e["text"]), red.text_plain), (case["decision"]["id"], e)
+                assert not survives(e["entity"], str(e["text"]), red.text_html), (case["decision"]["id"], e)
+
+
+def test_name_recall_on_corpus(redacted):
+    names = [(c, e) for c, _ in redacted for e in c["expect"] if e["entity"] == "PERSON"]
+    missed = [(c["decision"]["id"], e["text"]) for (c, e), (_, red) in
+              zip(names, [(c, r) for c, r in redacted for e in c["expect"] if e["entity"] == "PERSON"])
+              if survives("PERSON", e["text"], red.text_plain)]
+    assert len(missed) / len(names) <= 0.005, missed
+
+
+def test_party_names_always_masked(redacted):
+    for case, red in redacted:
+        for p in case["decision"]["parties"]:
+            if p["type"] == "person":
+                assert p["name"] not in red.text_plain and p["name"] not in red.text_html
+
+
+def test_public_strings_are_kept(redacted):
+    for case, red in redacted:
+        for k in case["keep"]:
+            assert k in red.text_plain, (case["decision"]["id"], k)
+
+
+def test_statute_text_masks_nothing():
+    out, spans, _ = redact_note(statutes())
+    assert spans == [] and out == statutes()
+
+
+def test_script_and_style_dropped_with_content(redacted):
+    for _, red in redacted:
+        assert "<script" not in red.text_html and "var n=" not in red.text_html and "p{}" not in red.text_html
+        assert not re.search(r"<\w+\s+[^>]*=", red.text_html)  # no attributes at all
+
+
+def test_sanitize_html_allow_list():
+    dirty = '<p onclick="x()">a<a href="javascript:alert(1)">b</a><script>evil()</script><img src=x onerror=y></p>'
+    clean = sanitize_html(dirty)
+    assert clean == "<p>ab</p>"
+
+
+def _decision(text, parties):
+    return Decision(kind="penalty", id="T1", decision_no="榕公鼓（治）行罚决字〔2026〕1号", decided_on=date(2026, 1, 1),
+                    text=text, parties=parties, source=Source("t.yaml"), authority="福州市公安局鼓楼分局")
+
+
+def test_pseudonyms_distinct_and_stable():
+    parties = [Party("offender", "person", "张伟"), Party("victim", "person", "张丽")]
+    red = redact(_decision("张伟殴打张丽。证人张强看见张伟先动手，张丽受伤。", parties))
+    assert [p.label for p in red.parties] == ["张某甲", "张某乙"]
+    assert red.text_plain == "张某甲殴打张某乙。证人张某丙看见张某甲先动手，张某乙受伤。"
+
+
+def test_minor_gets_no_surname_and_foreigner_first_letter():
+    parties = [Party("offender", "person", "王小明", minor=True), Party("victim", "person", "John Smith")]
+    red = redact(_decision("王小明推搡John Smith。", parties))
+    assert red.parties[0].label.startswith("某") and "王" not in red.text_plain
+    assert red.parties[1].label == "J某" and "Smith" not in red.text_plain
+
+
+def test_organisation_kept_and_representative_masked():
+    parties = [Party("offender", "organization", "福州好又多超市有限公司", credit_code="91350100MA2Y8XXX3K",
+                     legal_representative="陈建国")]
+    red = redact(_decision("福州好又多超市有限公司（法定代表人陈建国）未履行义务。", parties))
+    assert red.parties[0].label == "福州好又多超市有限公司"
+    assert "福州好又多超市有限公司" in red.text_plain and "陈建国" not in red.text_plain
+    assert "福州好又多超市有限公司" not in red.secrets and "陈建国" in red.secrets
+
+
+def test_html_char_refs_are_decoded_before_matching():
+    red = redact(_decision("<p>&#24352;&#20255;到场</p>", [Party("offender", "person", "张伟")]))
+    assert "张伟" not in red.text_html and "&#" not in red.text_html
+
+
+def test_rules_version_is_a_hash():
+    assert re.fullmatch(r"[0-9a-f]{16}", RULES_VERSION)
