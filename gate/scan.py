@@ -81,24 +81,25 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _contents(path: pathlib.Path, data: bytes, name: str):
-    """(display name, text) of a file, opening archives and compressed files."""
+def _contents(display: str, data: bytes, name: str):
+    """(display name, text) of a file, opening archives and compressed files; name decides the type."""
     suffix = pathlib.Path(name).suffix.lower()
     if suffix == ".gz":
-        yield from _contents(path, gzip.decompress(data), name[:-3])
+        yield from _contents(display, gzip.decompress(data), name[:-3])
     elif suffix == ".bz2":
-        yield from _contents(path, bz2.decompress(data), name[:-4])
+        yield from _contents(display, bz2.decompress(data), name[:-4])
     elif suffix == ".xz":
-        yield from _contents(path, lzma.decompress(data), name[:-3])
+        yield from _contents(display, lzma.decompress(data), name[:-3])
     elif suffix == ".zip":
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
                 if not info.is_dir():
-                    yield from _contents(path, zf.read(info), f"{name}!{info.filename}")
+                    inner = f"{display}!{info.filename}"
+                    yield from _contents(inner, zf.read(info), info.filename)
     elif suffix in BINARY_SKIP:
         return
     else:
-        yield name, _decode(data)
+        yield display, _decode(data)
 
 
 def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]]) -> list[Leak]:
@@ -131,7 +132,7 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]]) -> list[Lea
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = str(path.relative_to(site_dir))
         try:
-            for name, text in _contents(path, path.read_bytes(), rel):
+            for name, text in _contents(rel, path.read_bytes(), rel):
                 leaks.extend(scan_text(name, text, auto, owners))
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))

@@ -8,7 +8,7 @@ from records.model import Party
 
 CASES = [
     # (text, entity, the substring that must be masked, or None when nothing of that entity may be)
-    ("身份证号码350102199005121239。", "ID_NUMBER", "350102199005121239"),
+    ("身份证号码350102199005121231。", "ID_NUMBER", "350102199005121231"),
     ("身份证号码35010219900512123x。", "ID_NUMBER", "35010219900512123x"),
     ("身份证号码３５０１０２１９９００５１２１２３９。", "ID_NUMBER", "３５０１０２１９９００５１２１２３９"),
     ("旧身份证350102900512123。", "ID_NUMBER", "350102900512123"),
