@@ -14,6 +14,7 @@ from progress.standalone import render_lookup_site
 from records.model import ProgressEvent, ProgressRecord, Source
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -123,3 +124,12 @@ def test_a_lookup_answers_within_a_second(page):
         await window.progressLookup.lookup(base, 'A3501025000002026100045', 'K7QM2XHD');
         return performance.now() - t; }""")
     assert elapsed < 1000
+
+
+def test_no_accessibility_violation_after_a_lookup(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    look_up(page, CASE_NO, CODE)
+    page.wait_for_selector("ol.timeline")
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
