@@ -183,8 +183,7 @@ def publish_progress(
     public = json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n"
     _write_all(out, [("params.json", public), ("index.html", _INDEX)])
     cache.save()
-    if notes.rules:
-        notes.save()
+    notes.save()  # keeps only this build's notes: those of records gone leave the state too
     result.secrets = {label: sorted(set(values)) for label, values in result.secrets.items()}
     log.info("progress: %d records published, %d expired, %d decoys, %d derivations paid",
              result.files, result.expired, result.decoys, result.derived)
