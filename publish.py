@@ -155,6 +155,53 @@ def serve(output: Path, port: int, state_dir: Path) -> None:
     serve_site(output, state_dir, "127.0.0.1", port)
 
 
+@cli.command("log")
+@state_option
+@click.option("--decision", help="只看某一决定 (id 或文号)。")
+@click.option("--event", type=click.Choice(["published", "updated", "withdrawn", "expired", "removed"]), multiple=True,
+              help="只看某类事件 (可重复)。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON Lines, 供脚本使用。")
+def log_command(state_dir: Path, decision: str | None, event: tuple[str, ...], as_json: bool) -> None:
+    """显示审计日志: 每份决定何时发布、更新、撤回、到期, 以及原因。"""
+    import json
+
+    from pipeline import audit
+
+    if not audit.path_in(state_dir).exists():
+        raise click.ClickException(f"{audit.path_in(state_dir)} 不存在: 还没有成功的构建")
+    shown = 0
+    for e in audit.read(state_dir):
+        if decision and decision not in (e["decision_id"], e["decision_no"]):
+            continue
+        if event and e["event"] not in event:
+            continue
+        shown += 1
+        if as_json:
+            click.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
+        else:
+            reason = f"  {e['reason']}" if e.get("reason") else ""
+            click.echo(f"{e['time']}  {e['event']:<9}  {e['decision_id']}  {e['decision_no']}{reason}")
+    if not shown and not as_json:
+        click.echo("没有符合条件的事件。")
+
+
+@cli.command()
+@click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("state"), show_default=True,
+              help="whoosh 索引所在的私有状态目录。")
+@click.option("--organ", help="只看该作出机关 (全称, 如 福州市公安局台江分局)。")
+@click.option("--year", type=click.IntRange(1900, 2999), help="只看该年作出的决定。")
+@click.option("--offence", help="只看该违法行为 (如 赌博)。")
+@click.option("--kind", type=click.Choice(["penalty", "reconsideration"]), help="只看行政处罚决定书或行政复议决定书。")
+@click.option("--page", type=click.IntRange(1, 10_000), default=1, show_default=True, help="第几页 (每页 10 条)。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出, 供脚本使用。")
+@click.argument("query", nargs=-1)
+def search(state_dir: Path, organ, year, offence, kind, page: int, as_json: bool, query: tuple[str, ...]) -> None:
+    """在已发布的决定书中检索 (只含公开、已去除个人信息的内容)。多个词须同时出现; 每个词按原样连续匹配。"""
+    from search.cli import run_search
+
+    run_search(state_dir, " ".join(query), organ=organ, year=year, offence=offence, kind=kind, page=page, as_json=as_json)
+
+
 def main() -> None:
     cli(prog_name=os.path.basename(sys.argv[0]) if sys.argv else "publish.py")
 

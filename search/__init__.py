@@ -1,0 +1,36 @@
+"""Stage: search. Two indexes of the published decisions, both of public, redacted text only.
+
+- `publish_search` (called by the build through `portal.stages.SearchGenerator`) writes the
+  static index the site's search page reads in the browser (`search.static_index`), builds the
+  whoosh index for staff and the API in a private staging folder (`search.whoosh_index`), and
+  returns the action that puts that index in place once the new site has been swapped in.
+- `search_index` queries the whoosh index (`publish.py search`, `/api/search`).
+
+Only the decisions handed in are indexed, and both indexes are rebuilt from nothing each time,
+so a withdrawn or expired decision is in neither.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+from records.model import PublicDecision
+from search.static_index import build_static_index
+from search.whoosh_index import SearchError, SearchHit, SearchResults, build_whoosh_index, put_in_place, search_index
+
+__all__ = ["publish_search", "search_index", "SearchError", "SearchHit", "SearchResults"]
+
+log = logging.getLogger(__name__)
+
+
+def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
+                   out=None) -> Callable[[], None]:
+    t = time.perf_counter()
+    stats = build_static_index(decisions, Path(site_dir))
+    log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
+    t = time.perf_counter()
+    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(settings.get("SEARCH_INDEX_PROCS", 1)))
+    log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
+    return lambda: put_in_place(staging)

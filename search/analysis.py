@@ -1,0 +1,86 @@
+"""How text becomes search terms, the same way in Python, in whoosh and in the browser.
+
+Text is NFKC-normalised and lower-cased; only letters and digits count (Unicode categories L
+and N), so punctuation and spaces between them are skipped; every two neighbouring characters
+make a term (a character bigram) whose position is the first character's index. A query is
+cut the same way, so a query of two or more characters that occurs anywhere in the text finds
+it, whatever a word segmenter would have made of the text (台江 inside 台江区, 1234 inside
+〔2026〕1234号), and consecutive positions make phrases exact.
+
+This module must stay importable: whoosh pickles the analyzer into the index's schema.
+`theme/static/js/search.js` mirrors `squeeze` and `bigrams`; tests check they agree.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from whoosh.analysis import Token, Tokenizer
+
+MIN_QUERY_CHARS = 2
+
+
+def is_word_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def squeeze(text: str) -> str:
+    """The searchable characters of `text`, in order: NFKC, lower case, letters and digits only.
+
+    Characters outside the Basic Multilingual Plane become U+FFFD, so a position is one UTF-16
+    unit in the browser as well as one character here."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text).lower():
+        if is_word_char(ch):
+            out.append(ch if ord(ch) < 0x10000 else "\ufffd")
+    return "".join(out)
+
+
+def bigrams(squeezed: str) -> list[tuple[int, str]]:
+    return [(i, squeezed[i : i + 2]) for i in range(len(squeezed) - 1)]
+
+
+def query_terms(query: str) -> list[str]:
+    """The phrases of a query: whitespace separates them; each is squeezed; single characters
+    cannot be searched (too common to be useful, and the index holds pairs)."""
+    terms = []
+    for part in query.split():
+        s = squeeze(part)
+        if len(s) >= MIN_QUERY_CHARS and s not in terms:
+            terms.append(s)
+    return terms
+
+
+class BigramTokenizer(Tokenizer):
+    """Character bigrams of the squeezed text with their positions (for whoosh).
+
+    A text of one character yields that character, so a field like a one-letter code is not
+    lost. Character offsets are not kept: whoosh highlighting here works on stored text."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            yield t
+            return
+        s = squeeze(value)
+        pairs = bigrams(s) if len(s) > 1 else [(0, s)] if s else []
+        for pos, gram in pairs:
+            t.text = gram
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = gram
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            yield t
+
+
+def analyzer():
+    return BigramTokenizer()

@@ -1,0 +1,246 @@
+"""The whoosh index for staff (`publish.py search`) and the JSON API (`publish.py serve`).
+
+Built from scratch on every build into a staging folder under `<state>/search/`, then put in
+place after the new site is swapped in by replacing the `current` symlink (one rename), so a
+build that fails the leak gate leaves the old index, and a decision that left the site (withdrawn,
+expired) leaves the index with it. whoosh-ng 5.4.0 is used, a maintained fork of whoosh 2.7
+with the same API and half the index size (issue 5).
+
+Text is analysed by `search.analysis.BigramTokenizer` (pairs of characters with real token
+positions), so every two-character word and district name matches, decision numbers match by
+any run of their digits, and a query word of several characters is a phrase: an exact match.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index, scoring
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.query import And, Every, Term
+
+from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
+from search.analysis import BigramTokenizer, query_terms
+from search.document import document
+
+INDEX_NAME = "decisions"
+SEARCH_FIELDS = ["decision_no", "organ", "offence", "legal_basis", "penalties", "parties", "other", "text"]
+BOOSTS = {"decision_no": 4.0, "offence": 3.0, "organ": 2.0, "legal_basis": 2.0, "penalties": 1.5, "parties": 2.0}
+SNIPPET_FIELDS = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"]
+
+
+class SearchError(ValueError):
+    """A query or filter the index cannot answer; the message is for the person who typed it."""
+
+
+def schema() -> Schema:
+    def text(stored=True):
+        return TEXT(analyzer=BigramTokenizer(), stored=stored, multitoken_query="phrase", phrase=True)
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        url=STORED(),
+        decision_no=text(),
+        organ=text(),
+        organ_exact=ID(),
+        offence=text(),
+        offence_exact=ID(),
+        legal_basis=text(),
+        penalties=text(),
+        penalty_type=KEYWORD(stored=True, commas=True),
+        amount=NUMERIC(float, stored=True),
+        parties=text(),
+        other=text(),
+        text=text(),
+        decided_on=DATETIME(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True),
+    )
+
+
+def _doc(d: PublicDecision) -> dict:
+    doc = document(d)
+    f = doc.fields
+    fines = [p.amount for p in d.penalties if p.type == "fine" and p.amount is not None]
+    return {
+        "id": d.id, "kind": d.kind, "url": d.url,
+        "decision_no": f["decision_no"], "organ": f["organ"], "organ_exact": d.organ,
+        "offence": f["offence"], "offence_exact": d.offence or "",
+        "legal_basis": f["legal_basis"], "penalties": f["penalties"],
+        "penalty_type": ",".join(doc.penalty_types), "amount": sum(fines) if fines else 0.0,
+        "parties": f["parties"], "other": f["other"], "text": f["text"],
+        "decided_on": datetime(d.decided_on.year, d.decided_on.month, d.decided_on.day), "year": d.year,
+    }
+
+
+def root(state_dir: Path) -> Path:
+    return Path(state_dir) / "search"
+
+
+def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: int = 1) -> Path:
+    """Index into a fresh staging folder; returns it (nothing is in use until `put_in_place`)."""
+    base = root(state_dir)
+    base.mkdir(parents=True, exist_ok=True)
+    for old in base.glob("staging-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    staging = base / f"staging-{time.time_ns()}"
+    staging.mkdir()
+    ix = index.create_in(str(staging), schema(), indexname=INDEX_NAME)
+    kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+    writer = ix.writer(**kwargs)
+    for d in decisions:
+        writer.add_document(**_doc(d))
+    writer.commit()
+    return staging
+
+
+def put_in_place(staging: Path) -> None:
+    """Point `current` at `staging` with one atomic rename, then remove the older indexes."""
+    base = staging.parent
+    link = base / "current"
+    tmp = base / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    name = f"index-{staging.name.removeprefix('staging-')}"
+    os.replace(staging, base / name)
+    os.symlink(name, tmp)
+    os.replace(tmp, link)
+    for old in base.glob("index-*"):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class SearchHit:
+    decision_no: str
+    kind: str
+    kind_name: str
+    organ: str
+    date: str
+    url: str
+    offence: str | None
+    penalty_types: list[str]
+    snippet: str  # plain text with the matches between [[ and ]]
+    snippet_html: str  # the same, escaped, matches in <mark>
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    pagelen: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.pagelen))
+
+
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _open(state_dir: Path):
+    link = root(state_dir) / "current"
+    try:
+        target = os.path.realpath(link)
+        if not os.path.isdir(target):
+            raise FileNotFoundError(target)
+    except OSError:
+        raise SearchError(f"{link} 中没有搜索索引: 请先运行 publish.py build --state {state_dir}") from None
+    cached = _cache.get(str(link))
+    if cached and cached[0] == target:
+        return cached[1]
+    ix = index.open_dir(target, indexname=INDEX_NAME)
+    _cache[str(link)] = (target, ix)
+    return ix
+
+
+def _snippet(stored: dict, terms: list[str]) -> tuple[str, str]:
+    from search.snippets import snippet
+
+    for name in SNIPPET_FIELDS:
+        result = snippet(stored.get(name) or "", terms)
+        if result is not None:
+            return result
+    text = stored.get("text") or ""
+    return snippet(text, []) or ("", "")
+
+
+def _filters(organ, year, offence, kind, penalty):
+    parts = []
+    if organ:
+        parts.append(Term("organ_exact", organ))
+    if offence:
+        parts.append(Term("offence_exact", offence))
+    if kind:
+        if kind not in KIND_NAMES:
+            raise SearchError(f"kind 只能是 {', '.join(KIND_NAMES)}")
+        parts.append(Term("kind", kind))
+    if penalty:
+        if penalty not in PENALTY_TYPES:
+            raise SearchError(f"penalty 只能是 {', '.join(PENALTY_TYPES)}")
+        parts.append(Term("penalty_type", penalty))
+    if year is not None:
+        try:
+            y = int(year)
+        except (TypeError, ValueError):
+            raise SearchError("year 必须是四位年份, 如 2026") from None
+        if not 1900 <= y <= 2999:
+            raise SearchError("year 必须是四位年份, 如 2026")
+        from whoosh.query import NumericRange
+
+        parts.append(NumericRange("year", y, y))
+    return And(parts) if parts else None
+
+
+def search_index(state_dir, query: str, organ=None, year=None, offence=None, kind=None, page=1, pagelen=10,
+                 penalty=None, sort="relevance") -> SearchResults:
+    """Ranked hits for `query` (exact phrases; several words must all match) within the filters."""
+    if not isinstance(page, int) or page < 1 or page > 10_000:
+        raise SearchError("page 必须是 1 到 10000 之间的整数")
+    if not isinstance(pagelen, int) or not 1 <= pagelen <= 100:
+        raise SearchError("pagelen 必须是 1 到 100 之间的整数")
+    if sort not in ("relevance", "newest", "oldest"):
+        raise SearchError("sort 只能是 relevance、newest 或 oldest")
+    query = (query or "").strip()
+    if len(query) > 200:
+        raise SearchError("查询过长 (最多 200 个字符)")
+    terms = query_terms(query)
+    if query and not terms:
+        raise SearchError("请至少输入两个汉字、数字或字母")
+    flt = _filters(organ, year, offence, kind, penalty)
+    if not terms and flt is None:
+        raise SearchError("请输入查询词或至少一个筛选条件")
+    ix = _open(state_dir)
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        if terms:
+            parser = MultifieldParser(SEARCH_FIELDS, ix.schema, fieldboosts=BOOSTS, group=OrGroup)
+            parser.remove_plugin_class(__import__("whoosh.qparser", fromlist=["WildcardPlugin"]).WildcardPlugin)
+            per_term = [parser.parse(f'"{t}"') for t in terms]
+            q = And(per_term) if len(per_term) > 1 else per_term[0]
+        else:
+            q = Every()
+        kwargs = {"filter": flt} if flt is not None else {}
+        if sort != "relevance" or not terms:
+            kwargs.update(sortedby="decided_on", reverse=sort != "oldest")
+        results = searcher.search_page(q, page, pagelen=pagelen, **kwargs)
+        total = len(results)
+        hits = []
+        for hit in results:
+            stored = hit.fields()
+            plain_snip, html_snip = _snippet(stored, terms)
+            hits.append(SearchHit(
+                decision_no=stored["decision_no"], kind=stored["kind"], kind_name=KIND_NAMES.get(stored["kind"], ""),
+                organ=stored["organ"], date=stored["decided_on"].date().isoformat(), url=stored["url"],
+                offence=stored.get("offence") or None,
+                penalty_types=[p for p in (stored.get("penalty_type") or "").split(",") if p],
+                snippet=plain_snip, snippet_html=html_snip, score=round(float(hit.score or 0.0), 4),
+            ))
+    return SearchResults(query=query, total=total, page=page, pagelen=pagelen, hits=hits)
