@@ -1,0 +1,126 @@
+"""Open data: every published decision, one row each, with only public, redacted fields.
+
+Entry point: `write_open_data(decisions, today, out, origin)` writes `data/decisions.csv`
+(UTF-8 with a byte-order mark, so Excel opens it) and `data/decisions.json`. Withdrawn and
+expired decisions are not published, so they are not here either. `FIELDS` is the reference
+documented on the open-data page (content/pages/open-data.md); a test keeps the two in step.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from records.model import KIND_NAMES, OUTCOMES, PENALTY_TYPES, PublicDecision
+
+LICENCE = {
+    "name": "知识共享 署名 4.0 国际许可协议 (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "attribution": "行政处罚与行政复议决定公开平台",
+}
+# name -> meaning, in the order of the CSV columns
+FIELDS = {
+    "decision_no": "决定书文号",
+    "kind": "决定种类代码: penalty 行政处罚决定, reconsideration 行政复议决定",
+    "kind_name": "决定种类 (中文)",
+    "organ": "作出决定的机关 (处罚决定为执法机关, 复议决定为复议机关)",
+    "authority_code": "执法机关统一社会信用代码 (仅处罚决定)",
+    "decided_on": "决定日期 (YYYY-MM-DD)",
+    "served_on": "送达日期 (仅处罚决定, 可能为空)",
+    "first_published_on": "本站首次公开日期 (来自审计日志)",
+    "publicity_until": "公示截止日期, 此后自本站撤下",
+    "offence": "违法行为 (仅处罚决定)",
+    "legal_basis": "处罚依据; CSV 中多条以“；”分隔, JSON 中为列表",
+    "penalty_types": "处罚种类代码; CSV 中以“；”分隔, JSON 中为列表 (warning, fine, confiscation, suspension, revocation, detention, closure, other)",
+    "penalties": "处罚内容 (中文, 如“罚款500元，行政拘留5日”); JSON 中另有结构化列表 penalty_items",
+    "fine_amount": "罚款合计 (元), 无罚款为空",
+    "detention_days": "行政拘留合计 (日), 无拘留为空",
+    "confiscation_amount": "没收金额合计 (元), 无金额为空",
+    "respondent": "被申请人 (仅复议决定)",
+    "original_decision_no": "被复议的原处罚决定文号 (仅复议决定)",
+    "outcome": "复议结果代码 (仅复议决定: upheld, revoked, altered, confirmed_illegal, confirmed_invalid, ordered_to_perform, dismissed)",
+    "outcome_name": "复议结果 (中文)",
+    "url": "本站上该决定书页面的完整地址",
+}
+
+
+def _sum(d: PublicDecision, kind: str, attr: str):
+    values = [getattr(p, attr) for p in d.penalties if p.type == kind and getattr(p, attr) is not None]
+    if not values:
+        return None
+    total = round(sum(values), 2)
+    return int(total) if total == int(total) else total
+
+
+def row(d: PublicDecision, origin: str) -> dict:
+    from portal.filters import penalties_text
+
+    return {
+        "decision_no": d.decision_no,
+        "kind": d.kind,
+        "kind_name": KIND_NAMES[d.kind],
+        "organ": d.organ,
+        "authority_code": d.authority_code,
+        "decided_on": d.decided_on.isoformat(),
+        "served_on": d.served_on.isoformat() if d.served_on else None,
+        "first_published_on": d.first_published_on.isoformat() if d.first_published_on else None,
+        "publicity_until": d.publicity_until.isoformat() if d.publicity_until else None,
+        "offence": d.offence,
+        "legal_basis": list(d.legal_basis),
+        "penalty_types": sorted({p.type for p in d.penalties}, key=list(PENALTY_TYPES).index),
+        "penalties": penalties_text(d.penalties),
+        "fine_amount": _sum(d, "fine", "amount"),
+        "detention_days": _sum(d, "detention", "days"),
+        "confiscation_amount": _sum(d, "confiscation", "amount"),
+        "respondent": d.respondent,
+        "original_decision_no": d.original_decision_no,
+        "outcome": d.outcome,
+        "outcome_name": OUTCOMES.get(d.outcome) if d.outcome else None,
+        "url": f"{origin.rstrip('/')}/{d.url}",
+    }
+
+
+def ordered(decisions: list[PublicDecision]) -> list[PublicDecision]:
+    return sorted(decisions, key=lambda d: (d.kind != "penalty", d.decided_on, d.decision_no, d.id))
+
+
+def rows(decisions: list[PublicDecision], origin: str) -> list[dict]:
+    return [row(d, origin) for d in ordered(decisions)]
+
+
+def csv_bytes(table: list[dict]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for r in table:
+        writer.writerow([_cell(r[name]) for name in FIELDS])
+    return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "；".join(value)
+    return str(value)
+
+
+def penalty_items(d: PublicDecision) -> list[dict]:
+    return [{"type": p.type, "type_name": PENALTY_TYPES.get(p.type, p.type), "amount": p.amount, "days": p.days,
+             "item": p.item} for p in d.penalties]
+
+
+def json_bytes(decisions: list[PublicDecision], origin: str, today: date) -> bytes:
+    records = [{**row(d, origin), "penalty_items": penalty_items(d)} for d in ordered(decisions)]
+    document = {"generated_on": today.isoformat(), "licence": LICENCE, "count": len(records),
+                "fields": FIELDS, "decisions": records}
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def write_open_data(decisions: list[PublicDecision], today: date, out, origin: str) -> dict:
+    """Write data/decisions.csv and data/decisions.json; returns the rows (for tests and stats)."""
+    table = rows(decisions, origin)
+    out.raw("data/decisions.csv", csv_bytes(table))
+    out.raw("data/decisions.json", json_bytes(decisions, origin, today))
+    return {"count": len(table)}

@@ -1,0 +1,45 @@
+"""Working days in China: public holidays and adjusted working days (调休) from `chinese-calendar`.
+
+The library knows each year once the State Council has announced its holidays (usually in
+November of the year before). For a day in a year it does not know, we count Monday to Friday
+as working days and say so: every figure that used such a day is marked approximate.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import chinese_calendar
+
+# 行政处罚决定公示: 自作出决定之日起七个工作日内 (the credit-publicity rule).
+DEADLINE_WORKING_DAYS = 7
+
+
+@lru_cache(maxsize=4096)
+def is_working_day(day: date) -> tuple[bool, bool]:
+    """(is a working day, known from the calendar). Unknown years fall back to Monday–Friday."""
+    try:
+        return chinese_calendar.is_workday(day), True
+    except NotImplementedError:
+        return day.weekday() < 5, False
+
+
+def working_days_between(start: date, end: date) -> tuple[int, bool]:
+    """Working days after `start` up to and including `end` (the first day is not counted, as in
+    the law's reckoning of periods), and whether every day was known to the calendar."""
+    count, exact = 0, True
+    day = start + timedelta(days=1)
+    while day <= end:
+        working, known = is_working_day(day)
+        count += working
+        exact = exact and known
+        day += timedelta(days=1)
+    return count, exact
+
+
+def known_years() -> tuple[int, int]:
+    """The first and last year the installed calendar knows."""
+    from chinese_calendar import constants
+
+    years = [d.year for d in constants.holidays]
+    return min(years), max(years)
