@@ -1,9 +1,11 @@
 """Derivations already paid for, kept in the private state folder.
 
-The file state_dir/progress/cache is a flat run of 64-byte entries: 32 bytes of
-SHA-256(salt, iterations, normalised case number, normalised code) then the 32-byte master
-secret. It is as sensitive as the records themselves (it opens their files), which is why it
-lives in --state and never in the site. A damaged cache is logged and rebuilt, never fatal.
+The file state_dir/progress/cache is a flat run of 80-byte entries after a version line: 32 bytes of
+SHA-256(salt, iterations, normalised case number, normalised code), then the 16-byte file
+name and the 32-byte AES key derived from them (the expansions are kept too, so a warm build
+runs no KDF at all). It is as sensitive as the records themselves (it opens their files),
+which is why it lives in --state and never in the site. A damaged cache is logged and
+rebuilt, never fatal.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import os
 import pathlib
 from concurrent.futures import ProcessPoolExecutor
 
-from .derive import derive_master, normalise
+from .derive import aes_key, derive_master, file_name, normalise
 
 log = logging.getLogger(__name__)
-_ENTRY = 64
+_ENTRY = 80
+_MAGIC = b"progress-cache-v2\n"  # a file of another layout is discarded, never misread
 # Below this many cold derivations, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 4
 
@@ -30,7 +33,9 @@ def cache_key(salt: bytes, iterations: int, case_no: str, query_code: str) -> by
 
 
 def _derive_one(args: tuple[str, str, bytes, int]) -> bytes:
-    return derive_master(*args)
+    """The slow part, in a worker: file name (16 bytes) + AES key (32 bytes)."""
+    master = derive_master(*args)
+    return bytes.fromhex(file_name(master)) + aes_key(master)
 
 
 class DerivationCache:
@@ -48,14 +53,15 @@ class DerivationCache:
         except OSError as exc:
             log.warning("progress cache %s unreadable (%s); starting empty", self.path, exc)
             return self
-        if len(data) % _ENTRY:
-            log.warning("progress cache %s is damaged; starting empty", self.path)
+        if not data.startswith(_MAGIC) or (len(data) - len(_MAGIC)) % _ENTRY:
+            log.warning("progress cache %s is damaged or of another version; starting empty", self.path)
             return self
-        self.entries = {data[i : i + 32]: data[i + 32 : i + _ENTRY] for i in range(0, len(data), _ENTRY)}
+        self.entries = {data[i : i + 32]: data[i + 32 : i + _ENTRY] for i in range(len(_MAGIC), len(data), _ENTRY)}
         return self
 
-    def masters(self, pairs: list[tuple[str, str]], salt: bytes, iterations: int, workers: int | None = None) -> list[bytes]:
-        """The master secret of each (case_no, query_code), deriving only what is not cached."""
+    def derive(self, pairs: list[tuple[str, str]], salt: bytes, iterations: int,
+               workers: int | None = None) -> list[tuple[str, bytes]]:
+        """(file name, AES key) of each (case_no, query_code), deriving only what is not cached."""
         keys = [cache_key(salt, iterations, c, q) for c, q in pairs]
         todo = {}
         for key, (c, q) in zip(keys, pairs):
@@ -73,7 +79,7 @@ class DerivationCache:
             self.cold = len(todo)
         out = [self.entries[k] for k in keys]
         self.used.update(zip(keys, out))
-        return out
+        return [(v[:16].hex(), v[16:]) for v in out]
 
     def save(self) -> None:
         """Keep only what this build used: records that left the site leave the cache too."""
@@ -81,5 +87,5 @@ class DerivationCache:
         tmp = self.path.with_name(self.path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(b"".join(k + v for k, v in sorted(self.used.items())))
+            f.write(_MAGIC + b"".join(k + v for k, v in sorted(self.used.items())))
         os.replace(tmp, self.path)

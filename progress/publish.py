@@ -150,7 +150,7 @@ def publish_progress(
     chosen = list(_latest_per_key(live).values())
 
     cache = DerivationCache(state_dir / "progress" / "cache").load()
-    masters = cache.masters([(r.case_no, r.query_code) for r in chosen], salt, cfg.iterations, cfg.workers)
+    derived = cache.derive([(r.case_no, r.query_code) for r in chosen], salt, cfg.iterations, cfg.workers)
     result.derived = cache.cold
     notes = NoteRedactor(state_dir / "progress" / "notes")
     if any(e.note for r in chosen for e in r.events):
@@ -162,8 +162,7 @@ def publish_progress(
     real_sizes = []
 
     def sealed():
-        for record, master in zip(chosen, masters):
-            name, key = derive.file_name(master), derive.aes_key(master)
+        for record, (name, key) in zip(chosen, derived):
             published_notes = []
             for event in record.events:
                 text, found = notes.redact(event.note)
