@@ -81,6 +81,9 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox|x|y|x1|x2|y1|y2|cx|cy|r|width|height|stroke-width|clip-path)="[^"]*"')
+
+
 def _contents(display: str, data: bytes, name: str):
     """(display name, text) of a file, opening archives and compressed files; name decides the type."""
     suffix = pathlib.Path(name).suffix.lower()
@@ -98,6 +101,10 @@ def _contents(display: str, data: bytes, name: str):
                     yield from _contents(inner, zf.read(info), info.filename)
     elif suffix in BINARY_SKIP:
         return
+    elif suffix == ".svg":
+        # Geometry (path data, coordinates) is numbers separated by spaces, which the phone and
+        # card patterns would read as numbers; text, titles and descriptions are all still scanned.
+        yield display, SVG_GEOMETRY.sub(" ", _decode(data))
     else:
         yield display, _decode(data)
 
