@@ -1,9 +1,9 @@
 """The lookup page on its own, outside the full build: for the browser test and bench/progress.py.
 
-Renders content/pages/lookup.md through theme/templates/lookup.html the way Pelican would
-(RELATIVE_URLS, so SITEURL is ".." from lookup/index.html) and copies lookup.js beside it.
-When the theme has no base.html yet, a minimal stand-in with the same blocks and the same
-Content-Security-Policy is used instead.
+Builds content/pages/lookup.md with Pelican, the theme and pelicanconf.py (without the portal
+plugin, which needs exports), so the page is the one the site serves: lookup/index.html with
+theme/js/lookup.js. When the theme has no base.html yet, a minimal stand-in with the same blocks
+and a strict Content-Security-Policy is rendered with Jinja instead.
 """
 from __future__ import annotations
 
@@ -35,10 +35,32 @@ def read_page(path: pathlib.Path) -> SimpleNamespace:
 
 def render_lookup_site(site_dir: pathlib.Path) -> pathlib.Path:
     """Write site_dir/lookup/index.html and site_dir/theme/js/lookup.js; return the page's path."""
+    if (ROOT / "theme" / "templates" / "base.html").exists():
+        return _with_pelican(pathlib.Path(site_dir))
+    return _with_stand_in(pathlib.Path(site_dir))
+
+
+def _with_pelican(site_dir: pathlib.Path) -> pathlib.Path:
+    import runpy
+    import tempfile
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    conf = {k: v for k, v in runpy.run_path(str(ROOT / "pelicanconf.py")).items() if k.isupper()}
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = pathlib.Path(tmp) / "pages"
+        pages.mkdir()
+        shutil.copyfile(ROOT / "content" / "pages" / "lookup.md", pages / "lookup.md")
+        conf.update(PATH=tmp, OUTPUT_PATH=str(site_dir), THEME=str(ROOT / "theme"), PLUGINS=[], PLUGIN_PATHS=[],
+                    DELETE_OUTPUT_DIRECTORY=False)
+        Pelican(read_settings(None, override=conf)).run()
+    return site_dir / "lookup" / "index.html"
+
+
+def _with_stand_in(site_dir: pathlib.Path) -> pathlib.Path:
     templates = ROOT / "theme" / "templates"
-    loaders = [jinja2.FileSystemLoader(str(templates))]
-    if not (templates / "base.html").exists():
-        loaders.insert(0, jinja2.DictLoader({"base.html": STAND_IN_BASE}))
+    loaders = [jinja2.DictLoader({"base.html": STAND_IN_BASE}), jinja2.FileSystemLoader(str(templates))]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     page = read_page(ROOT / "content" / "pages" / "lookup.md")
     html = env.get_template(page.template + ".html").render(
