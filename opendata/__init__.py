@@ -29,7 +29,7 @@ FIELDS = {
     "decided_on": "决定日期 (YYYY-MM-DD)",
     "served_on": "送达日期 (仅处罚决定, 可能为空)",
     "first_published_on": "本站首次公开日期 (来自审计日志)",
-    "publicity_until": "公示截止日期, 此后自本站撤下",
+    "publicity_until": "导出数据载明的公示截止日期 (可能为空), 此后自本站撤下",
     "offence": "违法行为 (仅处罚决定)",
     "legal_basis": "处罚依据; CSV 中多条以“；”分隔, JSON 中为列表",
     "penalty_types": "处罚种类代码; CSV 中以“；”分隔, JSON 中为列表 (warning, fine, confiscation, suspension, revocation, detention, closure, other)",
