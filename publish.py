@@ -202,6 +202,16 @@ def search(state_dir: Path, organ, year, offence, kind, page: int, as_json: bool
     run_search(state_dir, " ".join(query), organ=organ, year=year, offence=offence, kind=kind, page=page, as_json=as_json)
 
 
+@cli.command()
+@state_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出, 供脚本使用。")
+def stats(state_dir: Path, as_json: bool) -> None:
+    """显示上次成功构建的统计要点 (公开数量、罚款、复议结果、撤回、公开及时性)。"""
+    from stats.cli import run_stats
+
+    run_stats(state_dir, as_json)
+
+
 def main() -> None:
     cli(prog_name=os.path.basename(sys.argv[0]) if sys.argv else "publish.py")
 
