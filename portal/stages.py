@@ -49,4 +49,15 @@ class ProgressGenerator(_StageGenerator):
         })
 
 
-STAGE_GENERATORS: list = [ProgressGenerator]
+class StatsGenerator(_StageGenerator):
+    """Statistics, organ scorecards and open data (`stats/`, `opendata/`)."""
+
+    def run(self, out, site):
+        from stats import keep_copy, publish_stats
+
+        d = self.data
+        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out)
+        self.after_swap(lambda: keep_copy(d.state_dir))
+
+
+STAGE_GENERATORS: list = [ProgressGenerator, StatsGenerator]
