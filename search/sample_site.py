@@ -64,7 +64,32 @@ def build_sample_site(count: int, work: Path, today: date = date(2026, 11, 25), 
         d.first_published_on = d.decided_on
     data = SiteData(decisions=decisions, withdrawals=sel.withdrawals, progress=[], state_dir=state, today=today)
     site.mkdir(parents=True, exist_ok=True)
-    render_site(site, data, False, overrides)
+    # Only the search stage: the other stages (statistics charts, progress files) are slow and
+    # not what these sites are for.
+    import portal.stages as stages
+
+    saved = list(stages.STAGE_GENERATORS)
+    stages.STAGE_GENERATORS[:] = [g for g in saved if g.__name__ == "SearchGenerator"]
+    try:
+        render_site(site, data, False, overrides)
+    finally:
+        stages.STAGE_GENERATORS[:] = saved
     for action in data.results.get("after_swap", []):
         action()
     return site, state, decisions
+
+
+_built: dict[int, tuple[Path, Path, list[PublicDecision]]] = {}
+
+
+def shared_sample_site(count: int = 150) -> tuple[Path, Path, list[PublicDecision]]:
+    """One sample site per process and size (the test modules share it; pytest runs them in one)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if count not in _built:
+        work = Path(tempfile.mkdtemp(prefix=f"search-sample-{count}-"))
+        atexit.register(shutil.rmtree, work, True)
+        _built[count] = build_sample_site(count, work)
+    return _built[count]

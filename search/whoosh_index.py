@@ -20,16 +20,16 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index, scoring
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import And, Every, Term
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
-from search.analysis import BigramTokenizer, query_terms
+from search.analysis import BigramTokenizer, ExactPositions, query_terms
 from search.document import document
 
 INDEX_NAME = "decisions"
-SEARCH_FIELDS = ["decision_no", "organ", "offence", "legal_basis", "penalties", "parties", "other", "text"]
+SEARCH_FIELDS = ["decision_no", "kind_name", "organ", "date_text", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 BOOSTS = {"decision_no": 4.0, "offence": 3.0, "organ": 2.0, "legal_basis": 2.0, "penalties": 1.5, "parties": 2.0}
 SNIPPET_FIELDS = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"]
 
@@ -40,12 +40,16 @@ class SearchError(ValueError):
 
 def schema() -> Schema:
     def text(stored=True):
-        return TEXT(analyzer=BigramTokenizer(), stored=stored, multitoken_query="phrase", phrase=True)
+        field = TEXT(analyzer=BigramTokenizer(), stored=stored, multitoken_query="phrase", phrase=True)
+        field.format = ExactPositions(field_boost=field.format.field_boost)
+        return field
 
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        url=STORED(),
+        url=ID(stored=True, sortable=True),
+        kind_name=text(stored=False),
+        date_text=text(stored=False),
         decision_no=text(),
         organ=text(),
         organ_exact=ID(),
@@ -68,7 +72,7 @@ def _doc(d: PublicDecision) -> dict:
     f = doc.fields
     fines = [p.amount for p in d.penalties if p.type == "fine" and p.amount is not None]
     return {
-        "id": d.id, "kind": d.kind, "url": d.url,
+        "id": d.id, "kind": d.kind, "url": d.url, "kind_name": f["kind"], "date_text": f["date"],
         "decision_no": f["decision_no"], "organ": f["organ"], "organ_exact": d.organ,
         "offence": f["offence"], "offence_exact": d.offence or "",
         "legal_basis": f["legal_basis"], "penalties": f["penalties"],
@@ -200,6 +204,39 @@ def _filters(organ, year, offence, kind, penalty):
     return And(parts) if parts else None
 
 
+def _query(ix, terms: list[str]):
+    """Each term a phrase in any field (its pairs at consecutive positions); all terms must match."""
+    if not terms:
+        return Every()
+    parser = MultifieldParser(SEARCH_FIELDS, ix.schema, fieldboosts=BOOSTS, group=OrGroup)
+    per_term = [parser.parse(f'"{t}"') for t in terms]  # a squeezed term holds no quote or operator
+    return And(per_term) if len(per_term) > 1 else per_term[0]
+
+
+def _checked(query: str, filters: dict):
+    query = (query or "").strip()
+    if len(query) > 200:
+        raise SearchError("查询过长 (最多 200 个字符)")
+    terms = query_terms(query)
+    if query and not terms:
+        raise SearchError("请至少输入两个汉字、数字或字母")
+    flt = _filters(**filters)
+    if not terms and flt is None:
+        raise SearchError("请输入查询词或至少一个筛选条件")
+    return query, terms, flt
+
+
+def matching_urls(state_dir, query: str, organ=None, year=None, offence=None, kind=None, penalty=None) -> set[str]:
+    """Every decision the query matches, by URL (for recall checks: no scoring, no snippets)."""
+    _, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
+    ix = _open(state_dir)
+    with ix.searcher() as searcher:
+        docs = searcher.docs_for_query(_query(ix, terms))
+        allowed = set(searcher.docs_for_query(flt)) if flt is not None else None
+        urls = searcher.reader().column_reader("url")
+        return {urls[n] for n in docs if allowed is None or n in allowed}
+
+
 def search_index(state_dir, query: str, organ=None, year=None, offence=None, kind=None, page=1, pagelen=10,
                  penalty=None, sort="relevance") -> SearchResults:
     """Ranked hits for `query` (exact phrases; several words must all match) within the filters."""
@@ -209,28 +246,13 @@ def search_index(state_dir, query: str, organ=None, year=None, offence=None, kin
         raise SearchError("pagelen 必须是 1 到 100 之间的整数")
     if sort not in ("relevance", "newest", "oldest"):
         raise SearchError("sort 只能是 relevance、newest 或 oldest")
-    query = (query or "").strip()
-    if len(query) > 200:
-        raise SearchError("查询过长 (最多 200 个字符)")
-    terms = query_terms(query)
-    if query and not terms:
-        raise SearchError("请至少输入两个汉字、数字或字母")
-    flt = _filters(organ, year, offence, kind, penalty)
-    if not terms and flt is None:
-        raise SearchError("请输入查询词或至少一个筛选条件")
+    query, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
     ix = _open(state_dir)
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        if terms:
-            parser = MultifieldParser(SEARCH_FIELDS, ix.schema, fieldboosts=BOOSTS, group=OrGroup)
-            parser.remove_plugin_class(__import__("whoosh.qparser", fromlist=["WildcardPlugin"]).WildcardPlugin)
-            per_term = [parser.parse(f'"{t}"') for t in terms]
-            q = And(per_term) if len(per_term) > 1 else per_term[0]
-        else:
-            q = Every()
         kwargs = {"filter": flt} if flt is not None else {}
         if sort != "relevance" or not terms:
             kwargs.update(sortedby="decided_on", reverse=sort != "oldest")
-        results = searcher.search_page(q, page, pagelen=pagelen, **kwargs)
+        results = searcher.search_page(_query(ix, terms), page, pagelen=pagelen, **kwargs)
         total = len(results)
         hits = []
         for hit in results:

@@ -1,0 +1,208 @@
+"""Search at scale: `python bench/search.py [--count 10000] [--work DIR]`.
+
+Prints, for a site of `count` generated penalties (plus their reconsiderations):
+index time and peak memory of the static index and of whoosh (each in a fresh process),
+recall of both against a plain substring scan, whoosh query p50/p95, and the cold and warm time
+and bytes of a static search in Chromium over loopback. The site is built once into
+`--work` (minutes for 10k) and reused by later runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+COLD_QUERIES = ["台江", "五一北路", "赌博", "第五十一条", "殴打他人", "仓山", "1234号", "罚款500元"]
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def index_only(which: str, work: Path) -> None:
+    """Child process: load the decisions, then time one index build; print JSON."""
+    decisions = pickle.loads((work / "decisions.pickle").read_bytes())
+    before = _maxrss_mib()
+    out = Path(tempfile.mkdtemp(prefix=f"bench-{which}-"))
+    t = time.perf_counter()
+    if which == "static":
+        from search.static_index import build_static_index
+
+        info = build_static_index(decisions, out)
+    else:
+        from search.whoosh_index import build_whoosh_index
+
+        procs = int(which.split(":")[1]) if ":" in which else 1
+        staging = build_whoosh_index(decisions, out, procs=procs)
+        info = {"bytes": sum(f.stat().st_size for f in staging.iterdir())}
+    elapsed = time.perf_counter() - t
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps({"seconds": elapsed, "peak_mib": _maxrss_mib(), "baseline_mib": before, **info}))
+
+
+def ensure_site(count: int, work: Path):
+    from search.sample_site import build_sample_site
+
+    done = work / "decisions.pickle"
+    if not done.exists():
+        t = time.perf_counter()
+        _, _, decisions = build_sample_site(count, work)
+        done.write_bytes(pickle.dumps(decisions))
+        print(f"site of {len(decisions)} decisions built in {time.perf_counter() - t:.0f}s (once)")
+    return pickle.loads(done.read_bytes())
+
+
+def whoosh_urls(state: Path, query: str) -> set[str]:
+    from search.whoosh_index import matching_urls
+
+    return matching_urls(state, query)
+
+
+def serve(site: Path, state: Path):
+    from server import make_server
+
+    server = make_server(site, state)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+STATIC_FIND = """async (qs) => {
+  const out = {};
+  for (const q of qs) {
+    const r = await window.portalSearch.find(q);
+    const docs = await Promise.all(r.hits.map(h => fetch(new URL('../search/docs/' + h.id + '.json', location.href)).then(x => x.json())));
+    out[q] = r.hits.map((h, i) => [docs[i].u, h.exact]);
+  }
+  return out;
+}"""
+
+
+def static_urls(page, qs: list[str]) -> dict[str, tuple[set[str], set[str]]]:
+    result = {}
+    for i in range(0, len(qs), 25):
+        got = page.evaluate(STATIC_FIND, qs[i : i + 25])
+        for q, pairs in got.items():
+            result[q] = ({u for u, _ in pairs}, {u for u, e in pairs if e})
+    return result
+
+
+def browser_timings(url: str, browser) -> list[dict]:
+    from urllib.parse import quote
+
+    rows = []
+    for q in COLD_QUERIES:
+        context = browser.new_context()
+        page = context.new_page()
+        sizes = []
+        page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+        row = {"query": q}
+        for phase, query in (("cold", q), ("warm", q + " 决定")):
+            sizes.clear()
+            t = time.perf_counter()
+            page.goto(f"{url}/search/?q={quote(query)}")
+            page.wait_for_selector("#search-results[data-state=ready]", state="attached")
+            row[f"{phase}_ms"] = (time.perf_counter() - t) * 1000
+            row[f"{phase}_script_ms"] = page.evaluate("window.portalSearch.lastTiming")
+            row[f"{phase}_bytes"] = sum(sizes)
+            row[f"{phase}_status"] = page.locator("#search-status").inner_text()
+        rows.append(row)
+        context.close()
+    return rows
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=10_000)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "search-bench")
+    ap.add_argument("--index-only", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    work = args.work / str(args.count)
+    if args.index_only:
+        return index_only(args.index_only, work)
+    work.mkdir(parents=True, exist_ok=True)
+    decisions = ensure_site(args.count, work)
+    site, state = work / "site", work / "state"
+    print(f"decisions: {len(decisions)}")
+    static_bytes = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file())
+    print(f"static index on disk: {static_bytes / 2**20:.1f} MiB in {sum(1 for _ in (site / 'search').rglob('*'))} files")
+
+    for which in ("static", "whoosh", "whoosh:2"):
+        out = subprocess.run([sys.executable, __file__, "--count", str(args.count), "--work", str(args.work),
+                              "--index-only", which], capture_output=True, text=True, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        extra = f", index {r['bytes'] / 2**20:.1f} MiB" if "bytes" in r else f", {r['shards']} shards"
+        print(f"index {which:<8}: {r['seconds']:.1f}s, peak RSS {r['peak_mib']:.0f} MiB "
+              f"(+{r['peak_mib'] - r['baseline_mib']:.0f} MiB over the loaded decisions){extra}")
+
+    from search.recall import SubstringScan, recall_queries
+
+    qs = recall_queries(decisions, listed=300, pieces=200)
+    scan = SubstringScan(decisions)
+    truth = {q: scan(q) for q in qs}
+    from search import search_index
+
+    search_index(state, "台江")  # open the index once, as a running server would have
+    times, missed_w, extra_w = [], 0, 0
+    for q in qs:
+        t = time.perf_counter()
+        search_index(state, q)
+        times.append((time.perf_counter() - t) * 1000)
+    for q in qs:
+        got = whoosh_urls(state, q)
+        missed_w += len(truth[q] - got)
+        extra_w += len(got - truth[q])
+    total = sum(len(v) for v in truth.values())
+    print(f"queries: {len(qs)} ({total} expected hits)")
+    print(f"whoosh recall: {(total - missed_w) / total:.2%} (missed {missed_w}, not in the scan {extra_w})")
+    print(f"whoosh first page: p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms")
+
+    from playwright.sync_api import sync_playwright
+
+    server, url = serve(site, state)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page()
+        page.goto(url + "/search/")
+        page.wait_for_selector("#search-results[data-state=ready]", state="attached")
+        found = static_urls(page, qs)
+        missed_s = sum(len(truth[q] - found[q][0]) for q in qs)
+        exact_diff = sum(len(truth[q] ^ found[q][1]) for q in qs)
+        print(f"static recall: {(total - missed_s) / total:.2%} (missed {missed_s}); "
+              f"exact matches differing from the scan: {exact_diff}")
+        rows = browser_timings(url, browser)
+        browser.close()
+    server.shutdown()
+    for r in rows:
+        print(f"static {r['query']:<6} cold {r['cold_ms']:6.0f} ms (script {r['cold_script_ms']:5.0f}) "
+              f"{r['cold_bytes'] / 1024:6.1f} KB | warm {r['warm_ms']:5.0f} ms (script {r['warm_script_ms']:5.0f}) "
+              f"{r['warm_bytes'] / 1024:6.1f} KB | {r['cold_status']}")
+    print(f"static cold: median {statistics.median(r['cold_ms'] for r in rows):.0f} ms, "
+          f"max {max(r['cold_ms'] for r in rows):.0f} ms; median {statistics.median(r['cold_bytes'] for r in rows) / 1024:.0f} KB, "
+          f"max {max(r['cold_bytes'] for r in rows) / 1024:.0f} KB")
+    print(f"static warm: median {statistics.median(r['warm_ms'] for r in rows):.0f} ms, "
+          f"median {statistics.median(r['warm_bytes'] for r in rows) / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
