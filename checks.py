@@ -31,8 +31,8 @@ def run_checks(output: Path, exports: Path, state_dir: Path, today: date) -> tup
     problems += [f"泄露: {leak}" for leak in scan_site(Path(output), secrets)]
     for w in sel.withdrawals:
         page = Path(output, w.url, "index.html")
-        if not page.exists() or "撤回公告" in page.read_text(encoding="utf-8"):
-            continue
+        if not page.exists() or 'class="decision"' not in page.read_text(encoding="utf-8"):
+            continue  # gone, or already replaced by its withdrawal notice
         deadline = w.withdrawn_on + timedelta(days=LEGAL_DAYS)
         left = (deadline - today).days
         message = f"{w.decision_no} ({w.organ}) 应于 {deadline.isoformat()} 前撤下, 原因: {w.reason}"
