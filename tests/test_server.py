@@ -1,0 +1,108 @@
+"""`publish.py serve`: static files, `/api/search` backed by whoosh, 400 for bad parameters."""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+
+from search.recall import SubstringScan
+from search.sample_site import shared_sample_site
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return shared_sample_site()
+
+
+@pytest.fixture(scope="module")
+def base(sample):
+    from server import make_server
+
+    site, state, _ = sample
+    server = make_server(site, state)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def get(url: str):
+    try:
+        with urllib.request.urlopen(url) as res:
+            return res.status, res.headers, res.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def api(base: str, query: str):
+    status, headers, body = get(f"{base}/api/search?{query}")
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    return status, json.loads(body)
+
+
+def test_the_site_is_served(base):
+    status, _, body = get(base + "/search/")
+    assert status == 200 and "搜索决定书" in body.decode("utf-8")
+
+
+def test_search_answers_with_ranked_hits(base, sample):
+    status, data = api(base, "q=" + quote("台江"))
+    assert status == 200
+    assert data["total"] == len(SubstringScan(sample[2])("台江"))
+    hit = data["hits"][0]
+    assert {"decision_no", "kind", "organ", "date", "url", "snippet", "snippet_html"} <= set(hit)
+    assert "<mark>台江</mark>" in hit["snippet_html"]
+
+
+def test_filters_and_pages(base):
+    status, data = api(base, "q=" + quote("罚款") + "&year=2026&kind=penalty&page=2")
+    assert status == 200 and data["page"] == 2
+    assert all(h["date"].startswith("2026") and h["kind"] == "penalty" for h in data["hits"])
+    organ = "福州市公安局台江分局"
+    status, data = api(base, f"q={quote('罚款')}&organ={quote(organ)}")
+    assert status == 200 and data["total"] and {h["organ"] for h in data["hits"]} == {organ}
+
+
+@pytest.mark.parametrize("query, message", [
+    ("q=%E5%8F%B0", "两个"),
+    ("q=" + quote("台江") + "&page=0", "page"),
+    ("q=" + quote("台江") + "&page=abc", "page"),
+    ("q=" + quote("台江") + "&page=99999999999999999999", "page"),
+    ("q=" + quote("台江") + "&year=26", "year"),
+    ("q=" + quote("台江") + "&kind=verdict", "kind"),
+    ("q=" + quote("台江") + "&sort=random", "sort"),
+    ("q=" + quote("台江") + "&colour=red", "未知参数"),
+    ("q=a&q=b", "只能出现一次"),
+    ("q=%FF%FE", "UTF-8"),
+    ("q=" + "x" * 300, "过长"),
+    ("", "查询词"),
+])
+def test_bad_parameters_get_a_400_with_a_message(base, query, message):
+    status, data = api(base, query)
+    assert status == 400
+    assert message in data["error"]
+
+
+def test_unknown_api_paths_are_404_and_the_openapi_description_is_served(base):
+    status, _, _ = get(base + "/api/nothing")
+    assert status == 404
+    status, _, body = get(base + "/api/openapi.json")
+    spec = json.loads(body)
+    assert status == 200 and spec["openapi"].startswith("3.")
+    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"q", "organ", "year", "offence", "kind", "page"} <= names
+
+
+def test_without_an_index_the_api_says_so(sample, tmp_path):
+    from server import make_server
+
+    server = make_server(sample[0], tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, data = api(f"http://127.0.0.1:{server.server_address[1]}", "q=" + quote("台江"))
+    finally:
+        server.shutdown()
+    assert status == 503 and "publish.py build" in data["error"]
