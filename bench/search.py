@@ -30,12 +30,30 @@ COLD_QUERIES = ["台江", "五一北路", "赌博", "第五十一条", "殴打�
 
 
 def _maxrss_mib() -> float:
+    """Peak resident memory since start, or since the last `_reset_peak` (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 def index_only(which: str, work: Path) -> None:
     """Child process: load the decisions, then time one index build; print JSON."""
     decisions = pickle.loads((work / "decisions.pickle").read_bytes())
+    import gc
+
+    gc.collect()
+    _reset_peak()
     before = _maxrss_mib()
     out = Path(tempfile.mkdtemp(prefix=f"bench-{which}-"))
     t = time.perf_counter()
@@ -66,6 +84,18 @@ def ensure_site(count: int, work: Path):
         done.write_bytes(pickle.dumps(decisions))
         print(f"site of {len(decisions)} decisions built in {time.perf_counter() - t:.0f}s (once)")
     return pickle.loads(done.read_bytes())
+
+
+def ensure_current_whoosh(decisions, state: Path) -> None:
+    """An index written by an older schema (before ExactPositions) is rebuilt once."""
+    from whoosh import index
+
+    from search.analysis import ExactPositions
+    from search.whoosh_index import INDEX_NAME, build_whoosh_index, put_in_place
+
+    ix = index.open_dir(str((state / "search" / "current").resolve()), indexname=INDEX_NAME)
+    if not isinstance(ix.schema["text"].format, ExactPositions) or "date_text" not in ix.schema:
+        put_in_place(build_whoosh_index(decisions, state, procs=2))
 
 
 def whoosh_urls(state: Path, query: str) -> set[str]:
@@ -136,6 +166,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=10_000)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "search-bench")
     ap.add_argument("--index-only", help=argparse.SUPPRESS)
+    ap.add_argument("--indexes", default="static,whoosh,whoosh:2", help="which index builds to time (comma-separated; empty: none)")
     args = ap.parse_args()
     work = args.work / str(args.count)
     if args.index_only:
@@ -143,17 +174,18 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     decisions = ensure_site(args.count, work)
     site, state = work / "site", work / "state"
+    ensure_current_whoosh(decisions, state)
     print(f"decisions: {len(decisions)}")
     static_bytes = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file())
     print(f"static index on disk: {static_bytes / 2**20:.1f} MiB in {sum(1 for _ in (site / 'search').rglob('*'))} files")
 
-    for which in ("static", "whoosh", "whoosh:2"):
+    for which in [w for w in args.indexes.split(",") if w]:
         out = subprocess.run([sys.executable, __file__, "--count", str(args.count), "--work", str(args.work),
                               "--index-only", which], capture_output=True, text=True, check=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         extra = f", index {r['bytes'] / 2**20:.1f} MiB" if "bytes" in r else f", {r['shards']} shards"
         print(f"index {which:<8}: {r['seconds']:.1f}s, peak RSS {r['peak_mib']:.0f} MiB "
-              f"(+{r['peak_mib'] - r['baseline_mib']:.0f} MiB over the loaded decisions){extra}")
+              f"(+{r['peak_mib'] - r['baseline_mib']:.0f} MiB over the {r['baseline_mib']:.0f} MiB of the loaded decisions){extra}")
 
     from search.recall import SubstringScan, recall_queries
 

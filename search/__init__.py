@@ -12,6 +12,7 @@ so a withdrawn or expired decision is in neither.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,7 @@ def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: P
     stats = build_static_index(decisions, Path(site_dir))
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
     t = time.perf_counter()
-    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(settings.get("SEARCH_INDEX_PROCS", 1)))
+    procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
+    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(procs))
     log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
     return lambda: put_in_place(staging)
