@@ -16,7 +16,7 @@ from stats.chart import Chart
 FONT_FAMILY = "Noto Sans SC"
 COLOURS = ["#12355b", "#7fa3c8", "#c0792a", "#1e6b34"]
 INK, MUTED, LINE = "#1b1f24", "#4a5560", "#c9d1d9"
-WIDTH_IN = 7.5
+WIDTH_IN = 6.5
 
 
 class FontMissing(RuntimeError):
@@ -48,7 +48,7 @@ def rc() -> dict:
     register_font()
     return {
         "font.family": [FONT_FAMILY],
-        "font.size": 10,
+        "font.size": 11,
         "svg.fonttype": "path",
         "svg.hashsalt": "portal-stats",
         "svg.id": None,

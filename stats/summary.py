@@ -17,17 +17,24 @@ def log_start(audit_events: list[dict], today: date) -> date:
     return min(days) if days else today
 
 
-def site_statistics(decisions: list[PublicDecision], withdrawals: list[Withdrawal], audit_events: list[dict],
-                    today: date) -> dict:
-    figures = decision_figures(decisions, today)
-    started = log_start(audit_events, today)
+def _note_log(figures: dict, decisions: list[PublicDecision], started: date) -> None:
+    """When the log began, and how many penalties were decided before it (their delay is overstated)."""
     figures["timeliness"].update(
         log_started_on=started.isoformat(),
         decided_before_log=sum(1 for d in decisions if d.kind == "penalty" and d.decided_on < started),
     )
+
+
+def site_statistics(decisions: list[PublicDecision], withdrawals: list[Withdrawal], audit_events: list[dict],
+                    today: date) -> dict:
+    figures = decision_figures(decisions, today)
+    started = log_start(audit_events, today)
+    _note_log(figures, decisions, started)
     review = reconsiderations(decisions, withdrawals)
     organs = organ_rows(decisions, review["records"])
     scorecards = [scorecard(row, decisions, withdrawals, review["records"], today) for row in organs if row["scorecard"]]
+    for card in scorecards:
+        _note_log(card, [d for d in decisions if d.organ == card["organ"]], started)
     figures["totals"].update(withdrawals=len(withdrawals), organs=len(organs))
     return {
         "format": FORMAT,

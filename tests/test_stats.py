@@ -170,6 +170,8 @@ def test_every_organ_scorecard(stats, sel, demo_site):
         assert card["detention"]["total_days"] == sum(detention_totals(own)), organ
         assert card["reconsideration"]["total"] == sum(1 for r, _ in records.values() if r == organ), organ
         assert card["withdrawals"]["total"] == sum(1 for w in sel.withdrawals if w.organ == organ), organ
+        assert card["timeliness"]["within_deadline"] == sum(1 for d in own if workdays_between(d.decided_on, TODAY) <= 7)
+        assert card["timeliness"]["decided_before_log"] == sum(1 for d in own if d.decided_on < TODAY), organ
         page = (demo_site / card["path"] / "index.html").read_text(encoding="utf-8")
         assert f"{organ}：执法统计" in page
         if card["listing"]:
