@@ -120,7 +120,7 @@ def build(options: BuildOptions) -> BuildReport:
     # Everything is redacted, not only what is published: the personal data of a withdrawn,
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
-        redacted = redact_all(exports.decisions, sel.slugs, state, options.workers)
+        redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends)
     public = {d.id: redacted[d.id].public for d in sel.public}
     previous = state.load_published()
     kept = _carry_forward(exports, previous, public, sel, today, report)

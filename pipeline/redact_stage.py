@@ -46,7 +46,8 @@ def _key(decision: Decision, rules_version: str) -> str:
     return cache_key("redaction", rules_version, data)
 
 
-def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None) -> dict[str, Redacted]:
+def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
+               ends: dict | None = None) -> dict[str, Redacted]:
     from redaction import RULES_VERSION
 
     results: dict[str, dict] = {}
@@ -75,6 +76,6 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
                     results[d.id] = data
                     bar.update(1)
     return {
-        d.id: Redacted(to_public(d, _Result(results[d.id]), slugs[d.id]), results[d.id]["secrets"])
+        d.id: Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], (ends or {}).get(d.id)), results[d.id]["secrets"])
         for d in decisions
     }

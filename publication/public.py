@@ -7,8 +7,12 @@ import json
 from records.model import Decision, PublicDecision, plain
 
 
-def to_public(decision: Decision, redaction, slug: str) -> PublicDecision:
-    """Combine a decision's public fields with its redaction (`redaction.Redaction`)."""
+def to_public(decision: Decision, redaction, slug: str, publicity_until=None) -> PublicDecision:
+    """Combine a decision's public fields with its redaction (`redaction.Redaction`).
+
+    `publicity_until` is the last public day the publication stage worked out (the record's own
+    date, or the default period of its penalty types), so readers see when it will come down.
+    """
     public = PublicDecision(
         kind=decision.kind,
         id=decision.id,
@@ -20,7 +24,7 @@ def to_public(decision: Decision, redaction, slug: str) -> PublicDecision:
         text_plain=redaction.text_plain,
         parties=list(redaction.parties),
         names_natural_person=any(p.type != "organization" for p in decision.parties),
-        publicity_until=decision.publicity_until,
+        publicity_until=publicity_until or decision.publicity_until,
         case_no=decision.case_no,
         authority_code=decision.authority_code,
         served_on=decision.served_on,

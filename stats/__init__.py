@@ -35,9 +35,35 @@ def _size(svg: bytes) -> tuple[int, int]:
     return (round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)) if m else (720, 360)
 
 
-def _write_charts(out, base: str, charts) -> dict:
-    for chart in charts:
+def _chart_key(chart) -> str:
+    """What a chart's drawing depends on: its data and the drawing code (fonts, colours, layout)."""
+    import hashlib
+
+    import stats.drawing as drawing
+
+    h = hashlib.sha256(Path(drawing.__file__).read_bytes())
+    h.update(json.dumps([chart.title, chart.columns, chart.rows, chart.plotted, chart.horizontal, chart.unit],
+                        ensure_ascii=False, default=str).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _draw_cached(chart, state_dir: Path) -> bytes:
+    """A chart drawn once per distinct content: unchanged charts cost nothing on a rebuild."""
+    path = Path(state_dir) / "cache" / "charts" / f"{_chart_key(chart)}.svg"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
         svg = render_svg(chart)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(svg)
+        os.replace(tmp, path)
+        return svg
+
+
+def _write_charts(out, base: str, charts, state_dir: Path) -> dict:
+    for chart in charts:
+        svg = _draw_cached(chart, state_dir)
         chart.width, chart.height = _size(svg)
         out.raw(f"{base}{chart.svg_name}", svg)
         out.raw(f"{base}{chart.csv_name}", chart.csv_bytes())
@@ -49,10 +75,10 @@ def publish_stats(decisions: list[PublicDecision], withdrawals: list[Withdrawal]
     from opendata import write_open_data
 
     stats = site_statistics(decisions, withdrawals, audit_events, today)
-    charts = _write_charts(out, "stats/", site_charts(stats))
+    charts = _write_charts(out, "stats/", site_charts(stats), state_dir)
     out.page("stats/index.html", "stats", stats=stats, charts=charts, chart_base="stats/")
     for card in stats["scorecards"]:
-        card_charts = _write_charts(out, card["path"], scorecard_charts(card))
+        card_charts = _write_charts(out, card["path"], scorecard_charts(card), state_dir)
         out.page(f"{card['path']}index.html", "scorecard", card=card, site=stats, charts=card_charts,
                  chart_base=card["path"])
     origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""
