@@ -67,28 +67,33 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if any(s.overlaps(c) for c in chosen):
             continue
         chosen.append(s)
-    chosen += _same_name_elsewhere(folded, chosen)
+    chosen = _same_name_elsewhere(folded, chosen)
     for s in chosen:
         s.original = text[s.start:s.end]
     return sorted(chosen, key=lambda s: s.start)
 
 
 def _same_name_elsewhere(text: str, chosen: list[Span]) -> list[Span]:
-    """A name masked once is masked everywhere in the text (one person, one pseudonym)."""
-    extra: list[Span] = []
+    """A name masked once is masked everywhere in the text (one person, one pseudonym). Where the
+    tagger cut a name short at one occurrence (王桂|红面部), the whole name replaces the piece."""
     names = {}
     for s in chosen:
         if s.entity == "PERSON" and s.score >= MIN_SCORE and s.end - s.start >= 2:
             names.setdefault(text[s.start:s.end], s)
+    out = list(chosen)
     for name, first in sorted(names.items(), key=lambda kv: -len(kv[0])):
         start = text.find(name)
         while start >= 0:
             new = Span("PERSON", start, start + len(name), first.score, "SameName:" + first.rule.split(":")[0],
                        f"same string as a name found by {first.rule}", person=first.person)
-            if not any(new.overlaps(c) for c in chosen) and not any(new.overlaps(c) for c in extra):
-                extra.append(new)
+            hit = [c for c in out if new.overlaps(c)]
+            if not hit:
+                out.append(new)
+            elif all(c.entity == "PERSON" and new.start <= c.start and c.end <= new.end and len(c) < len(new)
+                     for c in hit):
+                out = [c for c in out if not any(c is h for h in hit)] + [new]
             start = text.find(name, start + 1)
-    return extra
+    return out
 
 
 def _replace(spans: list[Span], known) -> None:
@@ -177,7 +182,7 @@ def redact(decision: Decision) -> Redaction:
     text_html, text_plain = doc.rebuild(_apply(len(doc.text), doc.text, masked))
     parties = _public_parties(decision.parties, known, labels, spans)
     return Redaction(text_html, text_plain, parties, spans,
-                     secrets_for(known, masked, _public_strings(decision)))
+                     secrets_for(known, masked, _public_strings(decision), doc.text))
 
 
 def redact_note(text: str, known: list[Party] = ()) -> tuple[str, list[Span], list[str]]:
@@ -188,4 +193,4 @@ def redact_note(text: str, known: list[Party] = ()) -> tuple[str, list[Span], li
     spans = analyze(plain, known)
     _replace(spans, known)
     masked = [s for s in spans if s.score >= MIN_SCORE]
-    return "".join(_apply(len(plain), plain, masked)), spans, secrets_for(known, masked, [])
+    return "".join(_apply(len(plain), plain, masked)), spans, secrets_for(known, masked, [], plain)

@@ -1,11 +1,24 @@
-"""Every spelling of every personal string of a record, for the leak gate to look for."""
+"""Every spelling of every personal string of a record, for the leak gate to look for.
+
+What deserves to be a gate secret: a string that, found anywhere on the site, can only be this
+record's personal data. A full name that is not a common word (张伟, 上官慧芳), every spelling
+of an ID, phone, card, account, birth date and street address is such a string. A name that is
+also a common word (黎明, 高峰, 安静, 程序) and a given name alone (建华 is in 福建华安, 国文 in
+中国文化) are not: they would stop every page that merely uses the word. Those are looked for
+in their own context instead: the name with the characters that stood beside it in this record
+(被侵害人黎明, 黎明发送), which appear on the site only if this masking failed.
+"""
 from __future__ import annotations
 
 import re
 
+from redaction.lexicon import common_word
 from redaction.names import given_name, is_foreign, word_list
 from redaction.recognizers.known_party import person_fields
 from redaction.variants import address_tail, date_strings
+
+CONTEXT = 3  # characters of context kept on each side of a common-word name
+_BREAK = re.compile(r"[\n\r]")
 
 
 def number_spellings(value: str, entity: str) -> list[str]:
@@ -28,14 +41,21 @@ def number_spellings(value: str, entity: str) -> list[str]:
     return list(out)
 
 
-def _spellings(entity: str, value: str) -> list[str]:
+def bare_name_ok(name: str) -> bool:
+    """May this name be looked for anywhere on the site? Not when it is a common word."""
+    name = name.replace(" ", "")
+    return len(name) >= 2 and name not in word_list("keep.txt") and (is_foreign(name) or not common_word(name))
+
+
+def _spellings(entity: str, value: str, given: frozenset = frozenset()) -> list[str]:
     value = value.strip()
     if entity == "PERSON":
-        out = [value, value.replace(" ", "")]
-        g = given_name(value)
-        if not is_foreign(value) and len(g) >= 2 and g not in word_list("keep.txt"):
-            out.append(g)
-        return out
+        squeezed = value.replace(" ", "")
+        if is_foreign(value):
+            return [value, squeezed] if len(squeezed) >= 3 else []
+        if squeezed in given or not bare_name_ok(squeezed):
+            return []  # a given name alone, or a common word: context only
+        return [value, squeezed]
     if entity in ("ID_NUMBER", "PHONE", "BANK_CARD", "ACCOUNT"):
         return number_spellings(value, entity) or ([value] if len(value) >= 5 else [])
     if entity == "BIRTH_DATE":
@@ -46,18 +66,43 @@ def _spellings(entity: str, value: str) -> list[str]:
     return [value]
 
 
-def secrets_for(known, spans, public: list[str]) -> list[str]:
+def _in_context(text: str, span, spans) -> list[str]:
+    """The masked value with the unmasked characters that stood beside it (up to CONTEXT a side)."""
+    value = text[span.start:span.end]
+    a = span.start
+    while a > 0 and span.start - a < CONTEXT and not _BREAK.match(text[a - 1]) \
+            and not any(s.start < a <= s.end for s in spans if s is not span):
+        a -= 1
+    b = span.end
+    while b < len(text) and b - span.end < CONTEXT and not _BREAK.match(text[b]) \
+            and not any(s.start <= b < s.end for s in spans if s is not span):
+        b += 1
+    out = []
+    left, right = text[a:span.start].strip(), text[span.end:b].strip()
+    if len(left) >= 2:
+        out.append(left + value)
+    if len(right) >= 2:
+        out.append(value + right)
+    return out
+
+
+def secrets_for(known, spans, public: list[str], text: str | None = None) -> list[str]:
+    """Gate secrets of one record: bare strings, plus names-in-context where a bare name would be
+    a common word. `text` is the detection text the spans index (without it: bare strings only)."""
     found: set[str] = set()
+    given = frozenset(given_name(v) for p in known for e, v, _ in person_fields(p) if e == "PERSON")
     for party in known:
         for entity, value, _ in person_fields(party):
             found.update(_spellings(entity, value))
     for s in spans:
-        found.update(_spellings(s.entity, s.original))
-    keep = word_list("keep.txt")
+        bare = _spellings(s.entity, s.original, given)
+        found.update(bare)
+        if s.entity == "PERSON" and not bare and text is not None and s.end <= len(text):
+            found.update(_in_context(text, s, spans))
     out = []
     for v in found:
         v = v.strip()
-        if len(v) < 2 or v in keep or re.fullmatch(r"[\W_]+", v):
+        if len(v) < 2 or re.fullmatch(r"[\W_]+", v):
             continue
         if any(v in p for p in public if p):
             continue

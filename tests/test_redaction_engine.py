@@ -107,3 +107,26 @@ def test_html_char_refs_are_decoded_before_matching():
 
 def test_rules_version_is_a_hash():
     assert re.fullmatch(r"[0-9a-f]{16}", RULES_VERSION)
+
+
+def test_name_cut_short_by_the_tagger_is_masked_whole():
+    # LAC tagged 王桂 in 致王桂红面部 (demo PEN-2025-000155): the 红 must not be left behind
+    out, spans, _ = redact_note("被侵害人王桂红发生争执，致王桂红面部软组织挫伤。经鉴定，王桂红的损伤程度为轻微伤。")
+    assert "王桂红" not in out and "红面部" not in out, out
+
+
+def test_common_word_names_are_gate_secrets_only_in_context():
+    # 安静 and 程序 are names in the samples; as bare secrets they would fail every page using the word
+    red = redact(_decision("违法行为人程序在小区内大声喧哗，被侵害人安静报警。适用简易程序。",
+                           [Party("offender", "person", "程序")]))
+    assert "程序" not in red.secrets and "安静" not in red.secrets
+    assert any("程序" in s and len(s) > 2 for s in red.secrets)
+    assert any("安静" in s and len(s) > 2 for s in red.secrets)
+    assert "被侵害人安静" not in red.text_plain
+
+
+def test_given_name_alone_is_a_secret_only_in_context():
+    # 建华 alone would match 福建华安; the full name is a secret everywhere
+    red = redact(_decision("违法行为人李建华在福州市。建华称其不知情。", [Party("offender", "person", "李建华")]))
+    assert "李建华" in red.secrets and "建华" not in red.secrets
+    assert any(s.startswith("建华称") for s in red.secrets) and any(s.endswith("。建华") for s in red.secrets)

@@ -49,6 +49,11 @@ CASES = [
     ("依据《中华人民共和国治安管理处罚法》第四十三条第一款第（一）项", "PERSON", None),
     ("福建闽都律师事务所律师", "PERSON", None),
     ("责令其监护人严加管教", "PERSON", None),
+    # regressions found in built sample sites
+    ("违法行为人陈述和申辩、机动车驾驶人信息查询结果、现场照片", "PERSON", None),  # 信息 after 驾驶人
+    ("报警人向民警反映情况", "PERSON", None),  # 向 is a preposition here
+    ("被侵害人安静报警", "PERSON", "安静"),  # a name that is a word, after a cue, where a name ends
+    ("驾驶车牌号为闽A·VQCRM的小型轿车行驶至", "PLATE", "闽A·VQCRM"),  # the dotted form, letters only
 ]
 
 

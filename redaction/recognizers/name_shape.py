@@ -6,10 +6,13 @@ before a function word or at the start of a longer word the segmenter found.
 """
 from __future__ import annotations
 
-from redaction.names import compound_surnames, surnames, word_list
+from redaction.lexicon import ordinary_word
+from redaction.names import compound_surnames, surnames
 from redaction.text import is_han
 
 WORD_TAGS = {"d", "ad", "vd", "v", "p", "c", "u", "r", "m", "q", "f", "xc", "w", "TIME", "LOC", "ORG", "s", "t"}
+FUNCTION_TAGS = {"p", "c", "d", "u", "r", "xc"}
+ADJECTIVE_TAGS = {"ad"}  # 被侵害人安静报警: LAC reads the name 安静 as an adverbial adjective
 STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等")
 
 
@@ -35,13 +38,16 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         end += 1
     if end == g:
         return None
+    nxt = text[end:end + 1]
+    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt))
     tok = starts.get(pos)
     if tok and tok[0] > g and tok[1] in WORD_TAGS:
-        return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
+        if not (name_ends and tok[0] == end and (tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
+            return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
+    if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]):
+        return None  # a preposition before a word, not a surname: 报警人向民警反映, 与其
     if tok and tok[0] > end and tok[1] != "PER":
         return None  # a longer word starts here: 常住人口
-    if text[pos:end] in word_list("keep.txt"):
-        nxt = text[end:end + 1]
-        if not keep_ok or not (nxt == "" or nxt in STOP or not is_han(nxt)):
-            return None  # an ordinary word; after a cue it is a name only if the name ends there
+    if ordinary_word(text[pos:end]) and not name_ends:
+        return None  # an ordinary word (信息, 平安); after a cue it is a name only if the name ends there
     return end

@@ -11,5 +11,7 @@ class PlateRecognizer(Recognizer):
     PATTERNS = [
         ("plate", rf"[{PROVINCES}][A-HJ-NP-Z][·•・.\- ]?(?=[A-HJ-NP-Z0-9]{{5,6}}(?![A-Za-z0-9]))"
                   r"(?=[A-Z]*\d)[A-HJ-NP-Z0-9]{5,6}[挂学警]?", 0.9),
+        # the dotted form is a plate whatever its five characters are (闽A·VQCRM)
+        ("plate_dot", rf"[{PROVINCES}][A-HJ-NP-Z][·•・][A-HJ-NP-Z0-9]{{5,6}}(?![A-Za-z0-9])[挂学警]?", 0.9),
     ]
     CONTEXT = ["车牌", "号牌", "牌号", "驾驶", "车辆", "轿车", "货车", "摩托"]
