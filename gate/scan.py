@@ -72,16 +72,33 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return (text[max(0, start - 15):start] + masked + text[end:end + 15]).replace("\n", " ")
 
 
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8", "utf-16", "gb18030"):
+BINARY_MIN_BYTES = 6  # in a binary file only secrets this long (as UTF-8) are looked for
+
+
+def _decode(data: bytes, suffix: str) -> str | None:
+    """The file as text, or None when it is binary (an encrypted blob, an image we do not know)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode(enc)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            pass
+    if suffix in TEXT_SUFFIXES and suffix:
+        try:
+            return data.decode("gb18030")  # a CSV saved for Excel
+        except UnicodeDecodeError:
+            pass
+    return None
 
 
 SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox|x|y|x1|x2|y1|y2|cx|cy|r|width|height|stroke-width|clip-path)="[^"]*"')
+
+
+class Binary(str):
+    """Bytes that are not text, as latin-1: scanned for secrets' UTF-8 and GB18030 bytes."""
 
 
 def _contents(display: str, data: bytes, name: str):
@@ -104,15 +121,24 @@ def _contents(display: str, data: bytes, name: str):
     elif suffix == ".svg":
         # Geometry (path data, coordinates) is numbers separated by spaces, which the phone and
         # card patterns would read as numbers; text, titles and descriptions are all still scanned.
-        yield display, SVG_GEOMETRY.sub(" ", _decode(data))
+        text = _decode(data, suffix)
+        yield display, Binary(data.decode("latin-1")) if text is None else SVG_GEOMETRY.sub(" ", text)
     else:
-        yield display, _decode(data)
+        text = _decode(data, suffix)
+        yield display, Binary(data.decode("latin-1")) if text is None else text
 
 
-def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]]) -> list[Leak]:
+def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]],
+              raw: Automaton | None = None) -> list[Leak]:
     leaks, seen = [], set()
-    for view in views(text):
-        for start, end, secret in auto.find(view):
+    if isinstance(text, Binary):
+        # random bytes spell short ASCII strings by chance (MIN in an encrypted file), so a binary
+        # file is searched for the encoded bytes of secrets long enough not to occur by chance
+        views_, automaton = [str(text)], raw
+    else:
+        views_, automaton = views(text), auto
+    for view in views_:
+        for start, end, secret in automaton.find(view) if automaton is not None else ():
             for record in owners[secret]:
                 key = (record, secret)
                 if key not in seen:
@@ -126,6 +152,20 @@ def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]
     return leaks
 
 
+def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Secrets as their UTF-8 and GB18030 bytes (read as latin-1), for binary files."""
+    out: dict[str, list[str]] = {}
+    for secret, records in owners.items():
+        for enc in ("utf-8", "gb18030"):
+            try:
+                b = secret.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            if len(b) >= BINARY_MIN_BYTES:
+                out.setdefault(b.decode("latin-1"), []).extend(records)
+    return out
+
+
 def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]]) -> list[Leak]:
     site_dir = pathlib.Path(site_dir)
     owners: dict[str, list[str]] = {}
@@ -135,12 +175,17 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]]) -> list[Lea
             if len(v) >= 2:
                 owners.setdefault(v, []).append(record)
     auto = Automaton(owners)
+    encoded = _encoded(owners)
+    raw = Automaton(encoded)
     leaks: list[Leak] = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = str(path.relative_to(site_dir))
         try:
             for name, text in _contents(rel, path.read_bytes(), rel):
-                leaks.extend(scan_text(name, text, auto, owners))
+                if isinstance(text, Binary):
+                    leaks.extend(scan_text(name, text, raw, encoded, raw))
+                else:
+                    leaks.extend(scan_text(name, text, auto, owners))
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     return leaks

@@ -70,3 +70,28 @@ def test_many_secrets_one_pass(tmp_path):
     secrets = {f"r{i}": [f"名字{i:06d}"] for i in range(100_000)}
     site = _site(tmp_path, {f"p{i}.html": PUBLIC * 20 for i in range(50)})
     assert scan_site(site, secrets) == []
+
+
+def test_binary_file_short_ascii_secret_by_chance_is_not_a_leak(tmp_path):
+    # an encrypted progress file is random bytes: MIN (part of KIM MIN JUN) turns up by chance
+    secrets = {"r (id=PEN-9)": ["MIN", "金敏俊"]}
+    blob = b"\x00\x8f\xffMIN\x93\xfe" * 50
+    assert scan_site(_site(tmp_path, {"progress/x.bin": blob}), secrets) == []
+
+
+def test_binary_file_with_encoded_name_is_a_leak(tmp_path):
+    for enc in ("utf-8", "gb18030"):
+        blob = b"\x00\x8f\xff" + "张三丰".encode(enc) + b"\x93\xfe"
+        site = _site(tmp_path / enc, {"data.bin": blob})
+        assert [l.record for l in scan_site(site, SECRETS)] == ["samples/x.yaml (id=PEN-1)"], enc
+
+
+def test_gb18030_csv_is_read_as_text(tmp_path):
+    site = _site(tmp_path, {"data.csv": "姓名\n张三丰\n".encode("gb18030")})
+    assert scan_site(site, SECRETS)
+
+
+def test_overlapping_secrets_all_reported(tmp_path):
+    secrets = {"a": ["张三丰"], "b": ["三丰路"]}
+    leaks = scan_site(_site(tmp_path, {"x.html": "<p>张三丰路</p>"}), secrets)
+    assert {l.record for l in leaks} == {"a", "b"}
