@@ -19,6 +19,7 @@ from whoosh.formats import _INT_SIZE, Positions
 from whoosh.system import unpack_uint
 
 MIN_QUERY_CHARS = 2
+FIELD_BREAK = "\x1f"  # joins several fields into one text without joining their words
 
 
 def is_word_char(ch: str) -> bool:
@@ -71,8 +72,11 @@ class BigramTokenizer(Tokenizer):
                 t.pos = start_pos
             yield t
             return
-        s = squeeze(value)
-        pairs = bigrams(s) if len(s) > 1 else [(0, s)] if s else []
+        pairs, base = [], 0
+        for part in value.split(FIELD_BREAK):  # no pair, and so no phrase, spans a break
+            s = squeeze(part)
+            pairs += [(base + i, g) for i, g in (bigrams(s) if len(s) > 1 else [(0, s)] if s else [])]
+            base += len(s) + 1
         for pos, gram in pairs:
             t.text = gram
             t.boost = 1.0

@@ -14,22 +14,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from whoosh import index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import And, Every, Term
+from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
+from whoosh.query import And, AndMaybe, Every, Or, Term
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
-from search.analysis import BigramTokenizer, ExactPositions, query_terms
+from search.analysis import FIELD_BREAK, BigramTokenizer, ExactPositions, query_terms
 from search.document import document
 
 INDEX_NAME = "decisions"
-SEARCH_FIELDS = ["decision_no", "kind_name", "organ", "date_text", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 BOOSTS = {"decision_no": 4.0, "offence": 3.0, "organ": 2.0, "legal_basis": 2.0, "penalties": 1.5, "parties": 2.0}
 SNIPPET_FIELDS = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"]
 
@@ -48,8 +49,7 @@ def schema() -> Schema:
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         url=ID(stored=True, sortable=True),
-        kind_name=text(stored=False),
-        date_text=text(stored=False),
+        all=text(stored=False),
         decision_no=text(),
         organ=text(),
         organ_exact=ID(),
@@ -72,7 +72,7 @@ def _doc(d: PublicDecision) -> dict:
     f = doc.fields
     fines = [p.amount for p in d.penalties if p.type == "fine" and p.amount is not None]
     return {
-        "id": d.id, "kind": d.kind, "url": d.url, "kind_name": f["kind"], "date_text": f["date"],
+        "id": d.id, "kind": d.kind, "url": d.url, "all": FIELD_BREAK.join(f.values()),
         "decision_no": f["decision_no"], "organ": f["organ"], "organ_exact": d.organ,
         "offence": f["offence"], "offence_exact": d.offence or "",
         "legal_basis": f["legal_basis"], "penalties": f["penalties"],
@@ -147,23 +147,26 @@ class SearchResults:
         return max(1, -(-self.total // self.pagelen))
 
 
-_cache: dict[str, tuple[float, object]] = {}
+_cache: dict[str, tuple[str, object, object]] = {}
+_lock = threading.Lock()
 
 
-def _open(state_dir: Path):
+@contextmanager
+def _searcher(state_dir: Path):
+    """One open searcher per index, reused (opening one costs more than a query); reopened when
+    `current` points at a new index. Queries on it take turns."""
     link = root(state_dir) / "current"
-    try:
-        target = os.path.realpath(link)
-        if not os.path.isdir(target):
-            raise FileNotFoundError(target)
-    except OSError:
-        raise SearchError(f"{link} 中没有搜索索引: 请先运行 publish.py build --state {state_dir}") from None
-    cached = _cache.get(str(link))
-    if cached and cached[0] == target:
-        return cached[1]
-    ix = index.open_dir(target, indexname=INDEX_NAME)
-    _cache[str(link)] = (target, ix)
-    return ix
+    target = os.path.realpath(link)
+    if not os.path.isdir(target):
+        raise SearchError(f"{link} 中没有搜索索引: 请先运行 publish.py build --state {state_dir}")
+    with _lock:
+        cached = _cache.get(str(link))
+        if not cached or cached[0] != target:
+            if cached:
+                cached[2].close()
+            ix = index.open_dir(target, indexname=INDEX_NAME)
+            cached = _cache[str(link)] = (target, ix, ix.searcher(weighting=scoring.BM25F()))
+        yield cached[1], cached[2]
 
 
 def _snippet(stored: dict, terms: list[str]) -> tuple[str, str]:
@@ -208,9 +211,13 @@ def _query(ix, terms: list[str]):
     """Each term a phrase in any field (its pairs at consecutive positions); all terms must match."""
     if not terms:
         return Every()
-    parser = MultifieldParser(SEARCH_FIELDS, ix.schema, fieldboosts=BOOSTS, group=OrGroup)
-    per_term = [parser.parse(f'"{t}"') for t in terms]  # a squeezed term holds no quote or operator
-    return And(per_term) if len(per_term) > 1 else per_term[0]
+    # One phrase per term in the field holding every searchable field (fast: one posting list
+    # per pair); matches in the number, offence, organ, basis or parties only raise the score.
+    main = QueryParser("all", ix.schema)
+    extra = MultifieldParser(list(BOOSTS), ix.schema, fieldboosts=BOOSTS, group=OrGroup)
+    required = [main.parse(f'"{t}"') for t in terms]  # a squeezed term holds no quote or operator
+    bonus = [extra.parse(f'"{t}"') for t in terms]
+    return AndMaybe(And(required) if len(required) > 1 else required[0], Or(bonus))
 
 
 def _checked(query: str, filters: dict):
@@ -229,8 +236,7 @@ def _checked(query: str, filters: dict):
 def matching_urls(state_dir, query: str, organ=None, year=None, offence=None, kind=None, penalty=None) -> set[str]:
     """Every decision the query matches, by URL (for recall checks: no scoring, no snippets)."""
     _, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
-    ix = _open(state_dir)
-    with ix.searcher() as searcher:
+    with _searcher(state_dir) as (ix, searcher):
         docs = searcher.docs_for_query(_query(ix, terms))
         allowed = set(searcher.docs_for_query(flt)) if flt is not None else None
         urls = searcher.reader().column_reader("url")
@@ -247,8 +253,7 @@ def search_index(state_dir, query: str, organ=None, year=None, offence=None, kin
     if sort not in ("relevance", "newest", "oldest"):
         raise SearchError("sort 只能是 relevance、newest 或 oldest")
     query, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
-    ix = _open(state_dir)
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+    with _searcher(state_dir) as (ix, searcher):
         kwargs = {"filter": flt} if flt is not None else {}
         if sort != "relevance" or not terms:
             kwargs.update(sortedby="decided_on", reverse=sort != "oldest")
