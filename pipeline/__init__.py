@@ -133,9 +133,11 @@ def build(options: BuildOptions) -> BuildReport:
         d.reviewed_by, d.reviews = [], None
     _link_reviews(decisions)
 
-    data = SiteData(decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
-                    state_dir=Path(options.state), today=today, audit=log_events)
     output = Path(options.output)
+    data = SiteData(decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
+                    state_dir=Path(options.state), today=today, audit=log_events,
+                    previous_output=output if output.is_dir() else None,
+                    render_keys=state.load_render_keys() if output.is_dir() else {})
     staging = swap.fresh_staging(output)
     try:
         with timed("render"):
@@ -151,7 +153,9 @@ def build(options: BuildOptions) -> BuildReport:
         if report.leaks:
             swap.discard(staging)
             return report
+        state.stage_render_keys(data.results.get("render_keys", {}))
         swap.swap_in(staging, output)
+        state.commit_render_keys()
     except BaseException:
         swap.discard(staging)
         raise

@@ -69,6 +69,33 @@ class State:
         atomic_write(self.published_path, blob)
 
 
+    # -- render keys of the pages now online (portal/writing.py) -------------------------
+    @property
+    def render_keys_path(self) -> Path:
+        return self.root / "render-keys.json"
+
+    def load_render_keys(self) -> dict[str, str]:
+        try:
+            return json.loads(self.render_keys_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("%s 已损坏, 全部页面重新生成: %s", self.render_keys_path, exc)
+            return {}
+
+    def stage_render_keys(self, keys: dict[str, str]) -> None:
+        """Before the swap: forget the old keys (the site they describe is about to go) and keep
+        the new ones aside. A crash before `commit_render_keys` costs one full render, never a
+        page linked from the wrong site."""
+        self.render_keys_path.unlink(missing_ok=True)
+        atomic_write(self.render_keys_path.with_suffix(".pending"), json.dumps(keys, sort_keys=True).encode("utf-8"))
+
+    def commit_render_keys(self) -> None:
+        pending = self.render_keys_path.with_suffix(".pending")
+        if pending.exists():
+            os.replace(pending, self.render_keys_path)
+
+
 def cache_key(*parts) -> str:
     blob = json.dumps([plain(p) for p in parts], ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -6,7 +6,13 @@ from pelican.generators import Generator
 from portal import feeds, listings, sitemap
 from portal.site_data import site_data
 from portal.writing import PageWriter
+from records.model import plain
 from search.similar import similar_decisions
+
+
+def _summary(d) -> tuple:
+    """What a list row or a link shows of a decision."""
+    return (d.slug, d.kind, d.decision_no, d.organ, d.decided_on, d.offence, d.outcome, plain(d.penalties))
 
 
 class DecisionGenerator(Generator):
@@ -44,22 +50,31 @@ class DecisionGenerator(Generator):
         by_slug = self.context["portal_by_slug"]
         noindex = self.settings.get("NOINDEX_NATURAL_PERSONS", True)
         for d in published:
-            out.page(
-                f"{d.url}index.html",
-                "decision",
+            context = dict(
                 decision=d,
                 similar=similar.get(d.id, []),
                 reviewed_by=[by_slug[s] for s in d.reviewed_by if s in by_slug],
                 reviews=by_slug.get(d.reviews) if d.reviews else None,
                 noindex=noindex and d.names_natural_person,
             )
+            key = (
+                d.content_hash, d.first_published_on, context["noindex"],
+                [_summary(o) for o in context["similar"]], [_summary(o) for o in context["reviewed_by"]],
+                _summary(context["reviews"]) if context["reviews"] else None,
+            )
+            out.page(f"{d.url}index.html", "decision", key=key, **context)
         for w in self.withdrawals:
-            out.page(f"{w.url}index.html", "withdrawal", withdrawal=w, reconsideration=by_slug.get(w.reconsideration_slug))
+            rec = by_slug.get(w.reconsideration_slug)
+            out.page(f"{w.url}index.html", "withdrawal", key=(plain(w), _summary(rec) if rec else None),
+                     withdrawal=w, reconsideration=rec)
         out.page("withdrawals/index.html", "withdrawals", withdrawals=self.withdrawals)
 
+        size = self.settings.get("PORTAL_PAGE_SIZE", listings.PAGE_SIZE)
         for group in [*self.kinds.values(), *self.organs, *self.years, *self.offences]:
-            for n, path, page_decisions, total in group.pages(self.settings.get("PORTAL_PAGE_SIZE", listings.PAGE_SIZE)):
-                out.page(f"{path}index.html", "listing", group=group, page_number=n, page_count=total, page_decisions=page_decisions)
+            for n, path, page_decisions, total in group.pages(size):
+                key = (group.title, group.path, group.code, group.count, n, total, [_summary(d) for d in page_decisions])
+                out.page(f"{path}index.html", "listing", key=key, group=group, page_number=n, page_count=total,
+                         page_decisions=page_decisions)
         out.page("organs/index.html", "browse", browse_title="按执法机关浏览", groups=self.organs)
         out.page("years/index.html", "browse", browse_title="按年份浏览", groups=self.years)
         out.page("offences/index.html", "browse", browse_title="按违法行为浏览", groups=self.offences)

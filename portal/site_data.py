@@ -18,6 +18,10 @@ class SiteData:
     state_dir: Path
     today: date
     audit: list[dict] = field(default_factory=list)  # the audit log as it stands before this build
+    # the site now online and the render keys of its pages: pages whose key did not change are
+    # linked from there instead of rendered again (see portal/writing.py)
+    previous_output: Path | None = None
+    render_keys: dict[str, str] = field(default_factory=dict)
     # filled in by the generators, read back by the build (e.g. secrets the gate must look for)
     results: dict = field(default_factory=dict)
 

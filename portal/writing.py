@@ -1,11 +1,48 @@
-"""Writing rendered pages: relative links that work on any static host, and no rewrite of
-files whose bytes did not change (so an incremental deploy uploads only what changed)."""
+"""Writing rendered pages: relative links that work on any static host, and no work for pages
+whose inputs did not change.
+
+A page rendered with a `key` (a digest of everything it shows) is not rendered again while the
+key is the one recorded by the last build: the file of the site now online is hard-linked into
+the new site instead. Raw files whose bytes equal the online ones are linked too. The build
+swaps in a complete new folder either way, and files it linked unchanged are known to the gate,
+which scanned them when they were first written.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from pelican.utils import get_relative_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def theme_version() -> str:
+    """A digest of everything besides the data that shapes a page: templates, portal code, settings."""
+    h = hashlib.sha256()
+    sources = [*sorted((ROOT / "theme" / "templates").rglob("*.html")), *sorted((ROOT / "portal").glob("*.py")),
+               ROOT / "pelicanconf.py", ROOT / "publishconf.py", ROOT / "records" / "model.py"]
+    for path in sources:
+        h.update(str(path.relative_to(ROOT)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def digest(*parts) -> str:
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: copy the bytes
+        target.write_bytes(source.read_bytes())
 
 
 def write_bytes(output_path: str | Path, relative: str, data: bytes) -> Path:
@@ -33,22 +70,52 @@ class PageWriter:
     """Renders theme templates into the output folder with the page's own SITEURL."""
 
     def __init__(self, generator):
+        from portal.site_data import site_data
+
         self.generator = generator
         self.settings = generator.settings
-        self.output_path = generator.output_path
+        self.output_path = Path(generator.output_path)
+        data = site_data(self.settings)
+        self.previous: Path | None = data.previous_output if data else None
+        self.old_keys: dict[str, str] = data.render_keys if data else {}
+        results = data.results if data else {}
+        self.new_keys: dict[str, str] = results.setdefault("render_keys", {})
+        self.kept: set[str] = results.setdefault("kept_files", set())
         self.written: list[str] = []
 
-    def page(self, relative: str, template: str, **context) -> None:
+    def _reuse(self, relative: str) -> bool:
+        if self.previous is None:
+            return False
+        source = self.previous / relative
+        if not source.is_file():
+            return False
+        _link_or_copy(source, self.output_path / relative)
+        self.kept.add(relative)
+        return True
+
+    def page(self, relative: str, template: str, key: str | None = None, **context) -> None:
+        self.written.append(relative)
+        if key is not None:
+            key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
+            self.new_keys[relative] = key
+            if self.old_keys.get(relative) == key and self._reuse(relative):
+                return
         ctx = dict(self.generator.context)
         ctx.update(context)
         ctx["SITEURL"] = siteurl_for(self.settings, relative)
         ctx["output_file"] = relative
         html = self.generator.get_template(template).render(ctx)
-        self.written.append(relative)
         write_bytes(self.output_path, relative, html.encode("utf-8"))
 
     def raw(self, relative: str, data: bytes | str) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.written.append(relative)
+        if self.previous is not None:
+            source = self.previous / relative
+            try:
+                if source.stat().st_size == len(data) and source.read_bytes() == data and self._reuse(relative):
+                    return
+            except FileNotFoundError:
+                pass
         write_bytes(self.output_path, relative, data)

@@ -148,3 +148,30 @@ def test_state_is_never_inside_the_output(tmp_path, exports):
     assert not (out / "audit.jsonl").exists() and not (out / "cache").exists()
     assert json.loads((tmp_path / "state" / "published.json").read_text(encoding="utf-8"))
     assert TODAY  # builds above ran with the fixed clock
+
+
+def test_incremental_build_equals_a_full_build(tmp_path, exports):
+    """Pages whose inputs did not change are linked from the site online, never rendered again;
+    the result must be the very bytes a full build writes, after additions, withdrawals and expiry."""
+    from datetime import date
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", publicity_until="2026-11-30")})
+    build(exports, out, state, today=date(2026, 11, 25))
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    write_exports(exports, {
+        "a.yaml": penalty(status="revoked", status_reason="复核撤销", status_changed_on="2026-12-01"),
+        "d.yaml": penalty(id="PEN-T-4", decision_no="榕公鼓（治）行罚决字〔2026〕904号", offence="赌博"),
+    })
+    report = build(exports, out, state, today=date(2026, 12, 2))
+    assert report.swapped and report.events
+    full = tmp_path / "full"
+    build(exports, full, tmp_path / "state-copy", today=date(2026, 12, 2))
+    assert same_tree(out, full) == []
+    assert not (out / "decisions" / "pen-t-3").exists(), "expired"
+    # and a rebuild with nothing changed renders no decision page again
+    keys = json.loads((state / "render-keys.json").read_text(encoding="utf-8"))
+    assert "decisions/pen-t-2/index.html" in keys
+    before = (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino
+    build(exports, out, state, today=date(2026, 12, 2))
+    assert (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino == before, "linked, not rewritten"
