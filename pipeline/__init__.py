@@ -105,15 +105,17 @@ def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = _Timer(report)
     today = options.today
+    state = State(options.state)
     with timed("load"):
-        exports = load_exports(options.exports)
+        parse_cache = state.load_parse_cache(options.exports)
+        exports = load_exports(options.exports, parse_cache)
+        state.save_parse_cache(options.exports, parse_cache)
     report.problems = exports.problems
     if options.strict and exports.problems:
         return report
     if not exports.decisions and not exports.progress and not exports.unreadable_ids:
         raise PublishError(f"{options.exports} 中没有可读的记录, 未发布任何内容 (原站点保持不变)")
 
-    state = State(options.state)
     sel = select(exports.decisions, today)
     report.withdrawals, report.expired, report.excluded = len(sel.withdrawals), len(sel.expired), len(sel.excluded)
 

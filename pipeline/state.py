@@ -69,6 +69,27 @@ class State:
         atomic_write(self.published_path, blob)
 
 
+    # -- parsed export files, keyed by size and modification time (records/loader.py) ------
+    def load_parse_cache(self, exports: Path) -> dict:
+        import pickle
+
+        path = self.root / "cache" / "exports.pickle"
+        try:
+            with open(path, "rb") as f:
+                folder, cache = pickle.load(f)
+            return cache if folder == str(Path(exports).resolve()) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # a damaged cache only costs a full parse
+            log.warning("%s 已损坏, 重新读取全部导出文件: %s", path, exc)
+            return {}
+
+    def save_parse_cache(self, exports: Path, cache: dict) -> None:
+        import pickle
+
+        blob = pickle.dumps((str(Path(exports).resolve()), cache), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(self.root / "cache" / "exports.pickle", blob)
+
     # -- render keys of the pages now online (portal/writing.py) -------------------------
     @property
     def render_keys_path(self) -> Path:

@@ -62,14 +62,17 @@ def _keep_newest(records: list, key, exports: Exports) -> list:
     return [r for r in records if chosen.get(key(r)) is r]
 
 
-def load_exports(folder: Path) -> Exports:
-    """Read and validate every record under `folder`; never raises for bad input."""
+def load_exports(folder: Path, cache: dict | None = None) -> Exports:
+    """Read and validate every record under `folder`; never raises for bad input.
+
+    `cache` is the parse cache of `records.loader.read_exports` (kept by the build in --state).
+    """
     exports = Exports()
     folder = Path(folder)
     if not folder.is_dir():
         exports.problems.append(Problem(str(folder), "整个目录", None, "导出目录不存在"))
         return exports
-    raws, problems = read_exports(folder)
+    raws, problems = read_exports(folder, cache)
     exports.problems.extend(problems)
     decisions, progress = [], []
     for raw in raws:

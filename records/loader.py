@@ -70,12 +70,29 @@ def read_file(path: Path, label: str) -> tuple[list[RawRecord], list[Problem]]:
     return records, problems
 
 
-def read_exports(folder: Path) -> tuple[list[RawRecord], list[Problem]]:
-    """All raw records under `folder`, with file labels relative to it."""
+def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecord], list[Problem]]:
+    """All raw records under `folder`, with file labels relative to it.
+
+    `cache` (label -> (size, mtime_ns, records, problems)) lets a rebuild skip parsing files
+    that did not change; it is updated in place, and files that are gone leave it.
+    """
     records: list[RawRecord] = []
     problems: list[Problem] = []
+    seen = set()
     for path in export_files(folder):
-        found, wrong = read_file(path, path.relative_to(folder).as_posix())
+        label = path.relative_to(folder).as_posix()
+        seen.add(label)
+        stat = path.stat()
+        entry = cache.get(label) if cache is not None else None
+        if entry is not None and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            found, wrong = entry[2], entry[3]
+        else:
+            found, wrong = read_file(path, label)
+            if cache is not None:
+                cache[label] = (stat.st_size, stat.st_mtime_ns, found, wrong)
         records.extend(found)
         problems.extend(wrong)
+    if cache is not None:
+        for label in set(cache) - seen:
+            del cache[label]
     return records, problems
