@@ -6,8 +6,8 @@ swaps the new site in only when every stage succeeded and the leak gate found no
 """
 from __future__ import annotations
 
+import json
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +15,8 @@ from pathlib import Path
 from pipeline import audit, swap
 from pipeline.redact_stage import redact_all
 from pipeline.render import render_site
-from pipeline.state import State, public_from_plain
+from pipeline.state import State, atomic_write, public_from_plain
+from pipeline.timing import Timings
 from portal.site_data import SiteData
 from publication import Selection, normalise_no, select
 from records import Exports, load_exports
@@ -51,28 +52,11 @@ class BuildReport:
     leaks: list = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     swapped: bool = False
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
 
     @property
     def ok(self) -> bool:
         return self.swapped and not self.problems
-
-
-class _Timer:
-    def __init__(self, report: BuildReport):
-        self.report = report
-
-    def __call__(self, stage: str):
-        report = self.report
-
-        class _T:
-            def __enter__(self):
-                self.t = time.perf_counter()
-
-            def __exit__(self, *exc):
-                report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - self.t
-
-        return _T()
 
 
 def _link_reviews(decisions: list[PublicDecision]) -> None:
@@ -103,7 +87,7 @@ def _carry_forward(exports: Exports, previous: dict, public: dict, sel: Selectio
 
 def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
-    timed = _Timer(report)
+    timed = report.timings
     today = options.today
     state = State(options.state)
     with timed("load"):
@@ -136,7 +120,7 @@ def build(options: BuildOptions) -> BuildReport:
     _link_reviews(decisions)
 
     output = Path(options.output)
-    data = SiteData(decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
+    data = SiteData(timings=timed, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
                     state_dir=Path(options.state), today=today, audit=log_events,
                     previous_output=output if output.is_dir() else None,
                     render_keys=state.load_render_keys() if output.is_dir() else {})
@@ -180,4 +164,6 @@ def build(options: BuildOptions) -> BuildReport:
             found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
         entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
     state.save_published(entries)
+    figures = {"today": today.isoformat(), "published": report.published, "timings": report.timings}
+    atomic_write(Path(options.state) / "logs" / "last-build.json", json.dumps(figures, indent=1).encode("utf-8"))
     return report

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Build benchmark: the portal against plain Pelican + Pagefind over the same decisions.
+
+    .venv/bin/python bench/build.py --decisions 1000 10000 [--workdir /tmp/bench-build]
+
+For each N it prints: a cold full build (wall, CPU, peak memory per stage: load, redact, render,
+search, progress, stats, gate), publishing 10 new decisions into the built site, a rebuild with
+nothing changed, and, in the same run, the baseline: plain Pelican 4.12 (its default theme, no
+plugins) over the same decisions as Markdown articles, then Pagefind over its output. The
+baseline needs `pip install -r bench/requirements.txt` (Pagefind's extended binary from PyPI).
+Ratios matter, not seconds: the machine is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TODAY = "2026-11-25"
+
+
+def measured(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Run a command; its wall time, CPU time (with its children) and peak memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"  ! {' '.join(cmd[:3])}… exited {code}: {err.strip().splitlines()[-1:] if err.strip() else ''}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "code": code}
+
+
+def build(exports: Path, output: Path, state: Path) -> dict:
+    result = measured([PY, str(ROOT / "publish.py"), "build", "--exports", str(exports), "--output", str(output),
+                       "--state", str(state), "--today", TODAY])
+    log = state / "logs" / "last-build.json"
+    result["stages"] = json.loads(log.read_text())["timings"] if log.exists() and result["code"] == 0 else {}
+    return result
+
+
+def add_new_decisions(exports: Path, count: int = 10) -> None:
+    """Ten new penalties: copies of existing ones with new ids and numbers, exported later."""
+    sources = sorted((exports / "penalty").rglob("PEN-*.yaml"))[:count]
+    folder = exports / "penalty" / "new"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, path in enumerate(sources):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["id"] = f"NEW-{i:04d}"
+        record["decision_no"] = record["decision_no"].replace("号", f"-新{i}号")
+        record["case_no"] = None
+        record["exported_at"] = "2026-11-25T08:00:00+08:00"
+        (folder / f"NEW-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def baseline(exports: Path, work: Path) -> tuple[dict, dict]:
+    """Plain Pelican over the same decisions (Markdown articles, default theme), then Pagefind."""
+    content = work / "content"
+    shutil.rmtree(work, ignore_errors=True)
+    content.mkdir(parents=True)
+    n = 0
+    for path in sorted(exports.rglob("*.y*ml")) + sorted(exports.rglob("*.json")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in data if isinstance(data, list) else [data]:
+            if not isinstance(record, dict) or record.get("kind") not in ("penalty", "reconsideration"):
+                continue
+            n += 1
+            text = str(record.get("text", "")).replace("\n", "\n\n")
+            (content / f"d{n:06d}.md").write_text(
+                f"Title: {record.get('decision_no')}\nDate: {record.get('decided_on')}\nCategory: {record['kind']}\n"
+                f"Slug: d{n:06d}\n\n{text}\n", encoding="utf-8")
+    conf = work / "pelicanconf.py"
+    conf.write_text("SITENAME='baseline'\nTIMEZONE='Asia/Shanghai'\nDEFAULT_LANG='zh'\nPATH='content'\n"
+                    "FEED_ALL_ATOM=None\nCATEGORY_FEED_ATOM=None\nTRANSLATION_FEED_ATOM=None\n", encoding="utf-8")
+    pelican = measured([PY, "-m", "pelican", str(content), "-s", str(conf), "-o", str(work / "output"), "-q"], cwd=work)
+    pagefind = measured([PY, "-m", "pagefind", "--site", str(work / "output"), "--force-language", "zh"], cwd=work)
+    return pelican, pagefind
+
+
+def fmt(m: dict) -> str:
+    return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-build"))
+    ap.add_argument("--skip-baseline", action="store_true")
+    args = ap.parse_args()
+    for n in args.decisions:
+        work = args.workdir / str(n)
+        exports = work / "exports"
+        if not exports.exists():
+            subprocess.run([PY, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
+                            "--seed", "9"], check=True, stdout=subprocess.DEVNULL)
+        for sub in ("output", "state"):
+            shutil.rmtree(work / sub, ignore_errors=True)
+        shutil.rmtree(exports / "penalty" / "new", ignore_errors=True)
+        print(f"\n== {n} penalty decisions (plus reconsiderations and progress records) ==")
+        cold = build(exports, work / "output", work / "state")
+        print(f"cold full build          {fmt(cold)}")
+        for stage, t in cold["stages"].items():
+            print(f"  {stage:<22} {t['wall']:8.1f} s wall {t['cpu']:8.1f} s CPU {t['peak_mib']:7.0f} MiB peak so far")
+        add_new_decisions(exports)
+        new10 = build(exports, work / "output", work / "state")
+        print(f"publish 10 new           {fmt(new10)}")
+        same = build(exports, work / "output", work / "state")
+        print(f"rebuild, nothing changed {fmt(same)}")
+        if not args.skip_baseline:
+            pelican, pagefind = baseline(exports, work / "baseline")
+            base_wall = pelican["wall"] + pagefind["wall"]
+            print(f"baseline: pelican        {fmt(pelican)}")
+            print(f"baseline: pagefind       {fmt(pagefind)}")
+            print(f"ratios to the baseline's full build ({base_wall:.1f} s): cold {cold['wall'] / base_wall:.2f}x, "
+                  f"10 new {new10['wall'] / base_wall:.1%}, nothing changed {same['wall'] / base_wall:.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Per-stage figures of a build: wall time, CPU time (this process and its workers) and peak memory."""
+from __future__ import annotations
+
+import resource
+import time
+from contextlib import contextmanager
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _peak_mib() -> float:
+    """Peak resident memory so far, of this process and of the largest finished worker (MiB)."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(me, kids) / 1024
+
+
+class Timings(dict):
+    """stage -> {"wall": s, "cpu": s, "peak_mib": MiB}; a stage timed twice adds up."""
+
+    @contextmanager
+    def __call__(self, stage: str):
+        wall, cpu = time.perf_counter(), _cpu()
+        try:
+            yield
+        finally:
+            entry = self.setdefault(stage, {"wall": 0.0, "cpu": 0.0, "peak_mib": 0.0})
+            entry["wall"] += time.perf_counter() - wall
+            entry["cpu"] += _cpu() - cpu
+            entry["peak_mib"] = max(entry["peak_mib"], _peak_mib())
