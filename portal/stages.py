@@ -19,8 +19,15 @@ class _StageGenerator(Generator):
     def generate_context(self):
         self.data = site_data(self.settings)
 
+    stage = "stage"
+
     def generate_output(self, writer):
-        if self.data is not None:
+        if self.data is None:
+            return
+        if self.data.timings is None:
+            self.run(PageWriter(self), Path(self.output_path))
+            return
+        with self.data.timings(self.stage):
             self.run(PageWriter(self), Path(self.output_path))
 
     def run(self, out: PageWriter, site: Path) -> None:  # pragma: no cover - abstract
@@ -36,6 +43,8 @@ class _StageGenerator(Generator):
 class ProgressGenerator(_StageGenerator):
     """Encrypted case-progress files and their parameters (`progress/`)."""
 
+    stage = "progress"
+
     def run(self, out, site):
         from progress import publish_progress
 
@@ -49,8 +58,21 @@ class ProgressGenerator(_StageGenerator):
         })
 
 
+class SearchGenerator(_StageGenerator):
+    """The static search index in the site and the private whoosh index (`search/`)."""
+
+    stage = "search"
+
+    def run(self, out, site):
+        from search import publish_search
+
+        self.after_swap(publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out))
+
+
 class StatsGenerator(_StageGenerator):
     """Statistics, organ scorecards and open data (`stats/`, `opendata/`)."""
+
+    stage = "stats"
 
     def run(self, out, site):
         from stats import keep_copy, publish_stats
@@ -60,4 +82,4 @@ class StatsGenerator(_StageGenerator):
         self.after_swap(lambda: keep_copy(d.state_dir))
 
 
-STAGE_GENERATORS: list = [ProgressGenerator, StatsGenerator]
+STAGE_GENERATORS: list = [ProgressGenerator, SearchGenerator, StatsGenerator]
