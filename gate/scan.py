@@ -47,19 +47,20 @@ def _json_unescape(text: str) -> str:
 
 
 def views(text: str) -> list[str]:
-    """The file text as a reader (or a script) would see it."""
-    out = [text]
-    un = html.unescape(_json_unescape(text))
-    un2 = html.unescape(un)
-    for v in (un, un2):
-        if v not in out:
-            out.append(v)
-    nf = [_norm(v) for v in out]
-    out += [v for v in nf if v not in out]
-    stripped = re.sub(r"<[^>]{0,200}>", "", out[-1])  # 张<b>三</b>
-    if stripped not in out:
-        out.append(stripped)
+    """The file text as a reader (or a script) would see it: JSON escapes and HTML character
+    references decoded (twice: &amp;#37073; too), NFKC-normalised; then the same with tags removed
+    (张<b>三</b>). Decoding and normalising only ever turn spellings into the plain one the secrets
+    are kept in, so the raw text need not be searched separately."""
+    plain = _norm(html.unescape(html.unescape(_json_unescape(text))))
+    out = [plain]
+    if "<" in plain:
+        stripped = _TAG.sub("", plain)
+        if stripped != plain:
+            out.append(stripped)
     return out
+
+
+_TAG = re.compile(r"<[^>]{0,200}>")
 
 
 def _mask(excerpt: str, secret: str) -> str:
