@@ -1,0 +1,94 @@
+"""What a citizen sees: every page type in Debian's chromium, with axe-core and the CSP watching."""
+from __future__ import annotations
+
+import pytest
+from browser import ARTIFACTS, chromium, serve
+
+pytestmark = pytest.mark.browser
+
+
+def _first(site, pattern: str) -> str:
+    path = sorted(site.glob(pattern))[0]
+    return "/" + str(path.parent.relative_to(site)) + "/"
+
+
+@pytest.fixture(scope="module")
+def pages(demo_site):
+    withdrawn = [p for p in sorted(demo_site.glob("decisions/*/index.html")) if "撤回公告" in p.read_text(encoding="utf-8").split("<main", 1)[1]]
+    assert withdrawn, "the demo has withdrawal notices"
+    return {
+        "home": "/",
+        "decision": _first(demo_site, "decisions/pen-*/index.html"),
+        "reconsideration": _first(demo_site, "reconsiderations/rec-*/index.html"),
+        "listing": "/decisions/",
+        "listing-page-2": "/decisions/page/2/",
+        "organ": _first(demo_site, "organs/*/index.html"),
+        "browse-organs": "/organs/",
+        "withdrawal": "/" + str(withdrawn[0].parent.relative_to(demo_site)) + "/",
+        "withdrawals": "/withdrawals/",
+        "about": "/about/",
+        "privacy": "/privacy/",
+        "how-to-read": "/how-to-read/",
+        "open-data": "/open-data/",
+        "not-found": "/404.html",
+    }
+
+
+def test_every_page_type_is_accessible_and_obeys_the_csp(demo_site, pages):
+    from axe_playwright_python.sync_playwright import Axe
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    axe = Axe()
+    failures = []
+    with serve(demo_site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        for name, path in pages.items():
+            console.clear()
+            response = page.goto(base + path)
+            assert response.status == 200, (name, path)
+            assert page.locator("html").get_attribute("lang") == "zh-CN"
+            assert page.locator("main#main").count() == 1 and page.locator("h1").count() == 1, name
+            results = axe.run(page)
+            if results.violations_count:
+                failures.append(f"{name} {path}: {results.generate_report()}")
+            blocked = [c for c in console if "Content Security Policy" in c]
+            assert not blocked, (name, blocked)
+            page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+        page.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_keyboard_skip_link_and_mobile_layout(demo_site, pages):
+    with serve(demo_site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + pages["decision"])
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent")
+        assert focused == "跳到正文"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "no horizontal scrolling on a phone"
+        page.screenshot(path=str(ARTIFACTS / "page-decision-mobile.png"), full_page=True)
+
+
+def test_reading_works_without_javascript(demo_site, pages):
+    with serve(demo_site) as base, chromium() as browser:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base + pages["decision"])
+        assert page.locator("dl.facts dt").first.inner_text() == "文书类型"
+        assert page.locator(".decision__text p").count() > 1
+        page.click("text=处罚决定")
+        assert page.locator("table.decision-list tbody tr").count() > 10
+
+
+def test_print_stylesheet_hides_navigation(demo_site, pages):
+    with serve(demo_site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + pages["decision"])
+        page.emulate_media(media="print")
+        assert not page.locator(".site-nav").is_visible()
+        assert page.locator(".decision__text").is_visible()
