@@ -56,6 +56,9 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
     for s in ctx.found:
         if s.start >= s.end:
             continue
+        if s.rule.startswith("KnownParty") and "given name" in s.reason:
+            if any(a <= s.start and s.end <= b for a, b, why in guard if why == "public field"):
+                continue  # 颖鑫 in the business name 福州市鼓楼区颖鑫客栈: the organisation's name is public
         if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
             if any(a < s.end and s.start < b and not (why == "keep list" and ("NameList" in s.rule or "RoleCue" in s.rule))
                    for a, b, why in guard):
@@ -67,13 +70,13 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if any(s.overlaps(c) for c in chosen):
             continue
         chosen.append(s)
-    chosen = _same_name_elsewhere(folded, chosen)
+    chosen = _same_name_elsewhere(folded, chosen, [(a, b) for a, b, why in guard if why == "public field"])
     for s in chosen:
         s.original = text[s.start:s.end]
     return sorted(chosen, key=lambda s: s.start)
 
 
-def _same_name_elsewhere(text: str, chosen: list[Span]) -> list[Span]:
+def _same_name_elsewhere(text: str, chosen: list[Span], public=()) -> list[Span]:
     """A name masked once is masked everywhere in the text (one person, one pseudonym). Where the
     tagger cut a name short at one occurrence (王桂|红面部), the whole name replaces the piece."""
     names = {}
@@ -87,7 +90,9 @@ def _same_name_elsewhere(text: str, chosen: list[Span]) -> list[Span]:
             new = Span("PERSON", start, start + len(name), first.score, "SameName:" + first.rule.split(":")[0],
                        f"same string as a name found by {first.rule}", person=first.person)
             hit = [c for c in out if new.overlaps(c)]
-            if not hit:
+            if "given name" in first.reason and any(a <= new.start and new.end <= b for a, b in public):
+                pass  # a given name inside the organisation's public name (福州市鼓楼区颖鑫客栈)
+            elif not hit:
                 out.append(new)
             elif all(c.entity == "PERSON" and new.start <= c.start and c.end <= new.end and len(c) < len(new)
                      for c in hit):

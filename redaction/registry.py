@@ -13,6 +13,7 @@ from redaction.recognizers.bank_card import BankCardRecognizer
 from redaction.recognizers.birth_date import BirthDateRecognizer
 from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.known_party import KnownPartyRecognizer
+from redaction.recognizers.latin_alias import LatinAliasRecognizer
 from redaction.recognizers.name_list import NameListRecognizer
 from redaction.recognizers.phone import PhoneRecognizer
 from redaction.recognizers.plate import PlateRecognizer
@@ -32,7 +33,8 @@ ENABLED = [
     AddressRecognizer,
     RoleCueRecognizer,
     TaggedNameRecognizer,
-    NameListRecognizer,  # last: propagates from the names found above
+    NameListRecognizer,  # propagates from the names found above
+    LatinAliasRecognizer,  # 陈氏兰（TRAN THI LAN）: after every name found
 ]
 
 

@@ -130,3 +130,13 @@ def test_given_name_alone_is_a_secret_only_in_context():
     red = redact(_decision("违法行为人李建华在福州市。建华称其不知情。", [Party("offender", "person", "李建华")]))
     assert "李建华" in red.secrets and "建华" not in red.secrets
     assert any(s.startswith("建华称") for s in red.secrets) and any(s.endswith("。建华") for s in red.secrets)
+
+
+def test_given_name_inside_the_business_name_stays():
+    # s2000 PEN-2025-000989: the operator 郑颖鑫 of 福州市鼓楼区颖鑫客栈; the business name is public
+    parties = [Party("offender", "sole_proprietor", "福州市鼓楼区颖鑫客栈", credit_code="92350102MAGPUY3JX4",
+                     legal_representative="郑颖鑫")]
+    red = redact(_decision("被处罚单位：福州市鼓楼区颖鑫客栈。经营者：郑颖鑫。颖鑫称不知情。", parties))
+    assert "福州市鼓楼区颖鑫客栈" in red.text_plain and "郑颖鑫" not in red.text_plain
+    assert "颖鑫称" not in red.text_plain
+    assert not any("客栈" in s for s in red.secrets)

@@ -53,6 +53,10 @@ CASES = [
     ("违法行为人陈述和申辩、机动车驾驶人信息查询结果、现场照片", "PERSON", None),  # 信息 after 驾驶人
     ("报警人向民警反映情况", "PERSON", None),  # 向 is a preposition here
     ("被侵害人安静报警", "PERSON", "安静"),  # a name that is a word, after a cue, where a name ends
+    ("骗取被侵害人江山人民币3600元", "PERSON", "江山"),  # a word-name ended by the next word
+    ("在福州市仓山区则徐大道378号的KTV包厢内", "PERSON", None),  # LAC read 徐大道 as a name
+    ("违法行为人许志强在福州市马尾区琅岐镇海屿村3组57号的小区地下车库", "ADDRESS", "福州市马尾区琅岐镇海屿村3组57号"),
+    ("违法行为人陈氏兰（TRAN THI LAN），女", "PERSON", "TRAN THI LAN"),
     ("驾驶车牌号为闽A·VQCRM的小型轿车行驶至", "PLATE", "闽A·VQCRM"),  # the dotted form, letters only
 ]
 

@@ -20,6 +20,9 @@ _UNIT = (
 )
 
 
+_BEFORE_PLACE = re.compile(r"[在的了是被将把称说系到从]")
+
+
 class AddressRecognizer(Recognizer):
     ENTITY = "ADDRESS"
     _cue = re.compile(_CUE + r"[\s:：在于为是]{0,2}(?P<v>" + _BODY + ")")
@@ -38,6 +41,12 @@ class AddressRecognizer(Recognizer):
                                   f"after cue {m.group().split(value)[0].strip()}; kept to county level"))
         for m in self._unit.finditer(ctx.text):
             if re.search(r"\d+\s*(?:号楼|栋|幢|单元|室|组|层|户)|[村里]\S*组", m.group()):
-                spans.append(Span(self.ENTITY, m.start(), m.end(), 0.8, f"{self.name}:unit",
-                                  "street with building, room or group number"))
+                # the match may start in the words before the place (违法行为人许某在福州市…村3组):
+                # it starts after the last function character, so a name before it is not swallowed
+                start = m.start()
+                for f in _BEFORE_PLACE.finditer(ctx.text, m.start(), m.end()):
+                    start = f.end()
+                if m.end() - start >= 4:
+                    spans.append(Span(self.ENTITY, start, m.end(), 0.8, f"{self.name}:unit",
+                                      "street with building, room or group number"))
         return spans

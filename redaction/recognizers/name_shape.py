@@ -20,8 +20,13 @@ def token_starts(tokens) -> dict[int, tuple[int, str]]:
     return {a: (b, t) for a, b, _, t in tokens}
 
 
-def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = False) -> int | None:
-    """End of a name beginning at pos, or None when no surname starts there."""
+def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = False,
+             boundary_ok: bool = False) -> int | None:
+    """End of a name beginning at pos, or None when no surname starts there.
+
+    keep_ok: after a cue, an ordinary word is a name where a name ends (被侵害人安静报警);
+    boundary_ok: after a cue that always introduces a person, a word boundary is such an end
+    too (骗取被侵害人江山人民币3600元), but not after one that also modifies nouns (驾驶人信息查询)."""
     starts = starts or {}
     if text[pos:pos + 2] in compound_surnames():
         g = pos + 2
@@ -40,9 +45,13 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         return None
     nxt = text[end:end + 1]
     name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt))
+    if boundary_ok and not name_ends:
+        nt = starts.get(end)
+        name_ends = bool(nt) and nt[0] - end >= 2 and (starts.get(pos) or (0,))[0] in (end, g)
     tok = starts.get(pos)
     if tok and tok[0] > g and tok[1] in WORD_TAGS:
-        if not (name_ends and tok[0] == end and (tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
+        if not (name_ends and (g == pos + 2 or tok[0] == end)
+                and (tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
             return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
     if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]):
         return None  # a preposition before a word, not a surname: 报警人向民警反映, 与其

@@ -16,6 +16,10 @@ CUES = [
     "邻居", "男友", "女友", "前妻", "前夫", "侄子", "外甥", "孙子", "同学", "员工", "保安", "民警", "辅警", "姓名",
     "名叫", "叫做", "化名", "联系人", "收款人", "付款人", "户主", "亲属", "家属", "患者", "学生", "未成年人",
 ]
+# cues that only ever introduce a person (not 驾驶人信息, 车主信息, 学生宿舍)
+STRONG = {"被侵害人", "受害人", "被害人", "证人", "报警人", "报案人", "举报人", "控告人", "名叫", "叫做", "化名",
+          "其妻", "其夫", "其子", "其女", "其父", "其母", "之妻", "之夫", "之子", "之女", "之父", "之母",
+          "其兄", "其弟", "其姐", "其妹"}
 _CUE = re.compile("(?:" + "|".join(sorted(map(re.escape, CUES), key=len, reverse=True)) + r")[:：\s]{0,2}(?:为|是|系)?")
 
 
@@ -27,9 +31,9 @@ class RoleCueRecognizer(Recognizer):
         spans, starts = [], token_starts(ctx.tokens)
         for m in _CUE.finditer(ctx.text):
             pos = m.end()
-            end = name_end(ctx.text, pos, starts, keep_ok=True)
+            cue = m.group().rstrip(":： 为是系")
+            end = name_end(ctx.text, pos, starts, keep_ok=True, boundary_ok=cue in STRONG)
             if end is None:
                 continue
-            cue = m.group().rstrip(":： 为是系")
             spans.append(Span(self.ENTITY, pos, end, self.SCORE, f"{self.name}:{cue}", f"after cue {cue}"))
         return spans
