@@ -39,6 +39,12 @@ class BuildOptions:
     production: bool = False
     settings: dict = field(default_factory=dict)  # Pelican setting overrides
     workers: int | None = None
+    cache_dir: Path | None = None  # content-addressed caches; default --state/cache
+    # where redaction runs: None/'local' (this machine), 'dask' (with `scheduler`, e.g.
+    # tcp://host:8786), or a `pipeline.executor.Executor` the caller made and closes
+    executor: object = None
+    scheduler: str | None = None
+    shards: int | None = None  # how many shards to cut the work into (default: per executor)
 
 
 @dataclass
@@ -89,7 +95,7 @@ def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = report.timings
     today = options.today
-    state = State(options.state)
+    state = State(options.state, options.cache_dir)
     with timed("load"):
         parse_cache = state.load_parse_cache(options.exports)
         exports = load_exports(options.exports, parse_cache)
@@ -106,7 +112,8 @@ def build(options: BuildOptions) -> BuildReport:
     # Everything is redacted, not only what is published: the personal data of a withdrawn,
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
-        redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends)
+        redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
+                              options.executor, options.scheduler, options.shards)
     public = {d.id: redacted[d.id].public for d in sel.public}
     previous = state.load_published()
     kept = _carry_forward(exports, previous, public, sel, today, report)
@@ -120,7 +127,7 @@ def build(options: BuildOptions) -> BuildReport:
     _link_reviews(decisions)
 
     output = Path(options.output)
-    data = SiteData(timings=timed, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
+    data = SiteData(timings=timed, cache_dir=state.cache_root, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
                     state_dir=Path(options.state), today=today, audit=log_events,
                     previous_output=output if output.is_dir() else None,
                     render_keys=state.load_render_keys() if output.is_dir() else {})

@@ -28,13 +28,16 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class State:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cache_root: Path | None = None):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        # content-addressed caches (redaction, charts) may live elsewhere and be shared between
+        # state folders: their keys say everything their values depend on
+        self.cache_root = Path(cache_root) if cache_root else self.root / "cache"
 
     # -- redaction cache ------------------------------------------------------------
     def cache_path(self, stage: str, key: str) -> Path:
-        return self.root / "cache" / stage / key[:2] / f"{key}.json"
+        return self.cache_root / stage / key[:2] / f"{key}.json"
 
     def cache_get(self, stage: str, key: str) -> dict | None:
         path = self.cache_path(stage, key)

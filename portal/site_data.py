@@ -22,6 +22,7 @@ class SiteData:
     # linked from there instead of rendered again (see portal/writing.py)
     previous_output: Path | None = None
     render_keys: dict[str, str] = field(default_factory=dict)
+    cache_dir: Path | None = None  # content-addressed caches (pipeline.state.State.cache_root)
     timings: dict | None = None  # pipeline.timing.Timings: the stage generators time themselves
     # filled in by the generators, read back by the build (e.g. secrets the gate must look for)
     results: dict = field(default_factory=dict)

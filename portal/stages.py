@@ -78,7 +78,7 @@ class StatsGenerator(_StageGenerator):
         from stats import keep_copy, publish_stats
 
         d = self.data
-        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out)
+        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out, d.cache_dir)
         self.after_swap(lambda: keep_copy(d.state_dir))
 
 

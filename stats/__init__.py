@@ -47,9 +47,9 @@ def _chart_key(chart) -> str:
     return h.hexdigest()
 
 
-def _draw_cached(chart, state_dir: Path) -> bytes:
+def _draw_cached(chart, cache_dir: Path) -> bytes:
     """A chart drawn once per distinct content: unchanged charts cost nothing on a rebuild."""
-    path = Path(state_dir) / "cache" / "charts" / f"{_chart_key(chart)}.svg"
+    path = Path(cache_dir) / "charts" / f"{_chart_key(chart)}.svg"
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -61,9 +61,9 @@ def _draw_cached(chart, state_dir: Path) -> bytes:
         return svg
 
 
-def _write_charts(out, base: str, charts, state_dir: Path) -> dict:
+def _write_charts(out, base: str, charts, cache_dir: Path) -> dict:
     for chart in charts:
-        svg = _draw_cached(chart, state_dir)
+        svg = _draw_cached(chart, cache_dir)
         chart.width, chart.height = _size(svg)
         out.raw(f"{base}{chart.svg_name}", svg)
         out.raw(f"{base}{chart.csv_name}", chart.csv_bytes())
@@ -71,14 +71,15 @@ def _write_charts(out, base: str, charts, state_dir: Path) -> dict:
 
 
 def publish_stats(decisions: list[PublicDecision], withdrawals: list[Withdrawal], audit_events: list[dict],
-                  today: date, site_dir: Path, state_dir: Path, out) -> None:
+                  today: date, site_dir: Path, state_dir: Path, out, cache_dir: Path | None = None) -> None:
     from opendata import write_open_data
 
     stats = site_statistics(decisions, withdrawals, audit_events, today)
-    charts = _write_charts(out, "stats/", site_charts(stats), state_dir)
+    cache_dir = cache_dir or Path(state_dir) / "cache"
+    charts = _write_charts(out, "stats/", site_charts(stats), cache_dir)
     out.page("stats/index.html", "stats", stats=stats, charts=charts, chart_base="stats/")
     for card in stats["scorecards"]:
-        card_charts = _write_charts(out, card["path"], scorecard_charts(card), state_dir)
+        card_charts = _write_charts(out, card["path"], scorecard_charts(card), cache_dir)
         out.page(f"{card['path']}index.html", "scorecard", card=card, site=stats, charts=card_charts,
                  chart_base=card["path"])
     origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -61,10 +62,16 @@ def write_exports(folder: Path, files: dict[str, object]) -> Path:
     return folder
 
 
+# Redactions and charts are cached by content, so every test build shares one cache: a test
+# pays for a redaction or a chart only the first time anything in the session needs it.
+SHARED_CACHE = Path(tempfile.mkdtemp(prefix="portal-test-cache-"))
+
+
 def build(exports: Path, output: Path, state: Path, today: date = TODAY, **options):
     from pipeline import BuildOptions
     from pipeline import build as run
 
+    options.setdefault("cache_dir", SHARED_CACHE)
     return run(BuildOptions(exports=exports, output=output, state=state, today=today, **options))
 
 

@@ -124,8 +124,7 @@ def test_a_leak_stops_the_swap(tmp_path, exports, monkeypatch):
         return result
 
     monkeypatch.setattr(redaction, "redact", leaky)
-    shutil.rmtree(state / "cache")
-    report = build(exports, out, state)
+    report = build(exports, out, state, cache_dir=tmp_path / "fresh-cache")
     assert not report.swapped and report.leaks
     assert any("郑海涛" not in str(leak) and "decisions/" in leak.file for leak in report.leaks), "names the file, not the secret"
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
