@@ -58,7 +58,12 @@ def cli(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="只要有一条记录无效, 就什么也不发布。")
 @click.option("--production", is_flag=True, help="使用 publishconf.py (绝对 SITEURL, 环境变量 PORTAL_SITEURL)。")
 @click.option("--workers", type=click.IntRange(1, 64), help="去除个人信息时使用的进程数 (默认: CPU 核数, 最多 2)。")
-def build(exports: Path, output: Path, state_dir: Path, today: str | None, strict: bool, production: bool, workers: int | None) -> None:
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="去除个人信息在哪里运行: 本机进程 (local) 或 Dask 集群 (dask, 需 --scheduler)。缓存、审计日志等私有状态始终留在本机。")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask 调度器地址, 如 tcp://10.0.0.5:8786 (用于 --executor dask)。")
+@click.option("--shards", type=click.IntRange(1, 100_000), help="把待处理记录按机关、年份切成约多少个分片 (默认按执行器决定)。")
+def build(exports: Path, output: Path, state_dir: Path, today: str | None, strict: bool, production: bool, workers: int | None,
+          executor: str, scheduler: str | None, shards: int | None) -> None:
     """读取导出数据, 校验, 去除个人信息, 生成站点, 检查泄露, 最后替换 OUTPUT。
 
     任何一步失败或发现泄露时, 原站点保持不变。有无效记录时其余记录照常发布, 但命令以非零状态退出。
@@ -67,7 +72,9 @@ def build(exports: Path, output: Path, state_dir: Path, today: str | None, stric
     from pipeline import build as run_build
 
     options = BuildOptions(exports=exports, output=output, state=state_dir, today=_today(today), strict=strict,
-                           production=production, workers=workers)
+                           production=production, workers=workers, executor=executor, scheduler=scheduler, shards=shards)
+    if executor == "dask" and not scheduler:
+        raise click.BadParameter("--executor dask 需要 --scheduler ADDRESS (如 tcp://10.0.0.5:8786)", param_hint="--scheduler")
     try:
         report = run_build(options)
     except PublishError as exc:

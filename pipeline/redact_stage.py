@@ -2,8 +2,6 @@
 content and the redaction rules' version (a rule change re-redacts everything)."""
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from pipeline.progressbar import progress
@@ -47,7 +45,13 @@ def _key(decision: Decision, rules_version: str) -> str:
 
 
 def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
-               ends: dict | None = None) -> dict[str, Redacted]:
+               ends: dict | None = None, executor=None, scheduler: str | None = None,
+               shards: int | None = None) -> dict[str, Redacted]:
+    """`executor`: None or 'local' (this machine), 'dask' (with `scheduler`), or an
+    `pipeline.executor.Executor`. Only the cache misses leave this process, in shards of records
+    of one organ and year (`pipeline.shards`); results are cached here as they come back."""
+    from pipeline import shards as sharding
+    from pipeline.executor import make_executor
     from redaction import RULES_VERSION
 
     results: dict[str, dict] = {}
@@ -59,22 +63,29 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
             results[d.id] = cached
         else:
             missing.append((key, d))
-    workers = workers or min(2, os.cpu_count() or 1)
     if missing:
-        with progress(len(missing), "去除个人信息") as bar:
-            if len(missing) >= POOL_THRESHOLD and workers > 1:
-                with ProcessPoolExecutor(workers) as pool:
-                    chunk = max(1, len(missing) // (workers * 8))
-                    for (key, d), data in zip(missing, pool.map(_redact_one, [d for _, d in missing], chunksize=chunk)):
+        pool, own = make_executor(executor, scheduler, workers)
+        try:
+            if shards:
+                count = shards
+            elif pool.name == "local":
+                count = 1 if len(missing) < POOL_THRESHOLD or pool.workers <= 1 else pool.workers * 8
+            else:
+                count = pool.workers * 4
+            plan = sharding.plan(missing, lambda m: sharding.shard_key(m[1]), count)
+            with progress(len(missing), "去除个人信息") as bar:
+                def done(i: int, answer: dict) -> None:
+                    if answer["rules"] != RULES_VERSION:
+                        raise RuntimeError(f"工作节点的去除规则版本 {answer['rules'][:12]} 与本机 {RULES_VERSION[:12]} 不同")
+                    for (key, d), data in zip(plan[i], answer["results"]):
                         state.cache_put("redaction", key, data)
                         results[d.id] = data
-                        bar.update(1)
-            else:
-                for key, d in missing:
-                    data = _redact_one(d)
-                    state.cache_put("redaction", key, data)
-                    results[d.id] = data
-                    bar.update(1)
+                    bar.update(len(plan[i]))
+
+                pool.map(sharding.redact_shard, [[sharding.for_worker(d) for _, d in shard] for shard in plan], done)
+        finally:
+            if own:
+                pool.close()
     return {
         d.id: Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], (ends or {}).get(d.id)), results[d.id]["secrets"])
         for d in decisions

@@ -1,0 +1,176 @@
+"""Where the build's heavy, pure work runs: on this machine or on a Dask cluster.
+
+The stages see one method, `map(fn, items, done=None) -> list`: `fn` is a module-level function,
+`items` and the results are plain picklable data, the order of the results is the order of the
+items, and `done(index, result)` is called on this machine as each result comes back (the
+redaction stage writes its cache there, so a build cut short keeps what was already done).
+
+- `LocalExecutor`: a `ProcessPoolExecutor` of this machine (2 workers by default, as before);
+  one item, or one worker, runs in this process.
+- `DaskExecutor`: a `dask.distributed.Client`, either to a running scheduler (`--scheduler
+  tcp://host:8786`) or to a client handed in (tests use an in-process `LocalCluster`).
+
+What is sent is only what `fn` is given: the stages hand over records parsed from the export
+files, and the build's code with the redaction rules' word lists is uploaded to the workers
+(`ship_code`). The private state (`--state`: caches, audit log, published.json, indexes) is
+never sent; the stages look there first and send only what is missing.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The build's own packages, uploaded to the workers with `ship_code` (the redaction rules and
+# their word lists among them). Everything else a worker imports comes from its own
+# installation of requirements.txt. Exports, --state and the site are not code and not here.
+SHIPPED_PACKAGES = ("redaction", "records", "publication", "pipeline", "portal", "search", "stats",
+                    "progress", "gate", "opendata")
+
+
+class Executor:
+    """The interface the stages use. `workers` is how many tasks can run at once."""
+
+    name = "executor"
+    workers = 1
+
+    def map(self, fn: Callable, items: Sequence, done: Callable[[int, Any], None] | None = None) -> list:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class LocalExecutor(Executor):
+    """This machine: a process pool of `workers` (default: CPU cores, at most 2)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or min(2, os.cpu_count() or 1)
+
+    def map(self, fn, items, done=None):
+        items = list(items)
+        results = []
+        if len(items) <= 1 or self.workers <= 1:
+            for i, item in enumerate(items):
+                results.append(fn(item))
+                if done:
+                    done(i, results[-1])
+            return results
+        with ProcessPoolExecutor(min(self.workers, len(items))) as pool:
+            for i, result in enumerate(pool.map(fn, items)):
+                results.append(result)
+                if done:
+                    done(i, result)
+        return results
+
+
+def _code_files() -> list[Path]:
+    """The files of SHIPPED_PACKAGES: Python sources and the word lists and settings they read."""
+    files = []
+    for package in SHIPPED_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                files.append(path)
+    return files
+
+
+class DaskExecutor(Executor):
+    """A Dask cluster. Give `address` (a running `dask scheduler`) or a `client` of your own.
+
+    With `ship_code` (default when connecting by address) the build's packages are uploaded to
+    every worker, so workers need only requirements.txt installed, not a checkout of this
+    repository. A client handed in is not closed by `close()`.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, client=None, ship_code: bool | None = None):
+        from distributed import Client
+
+        if client is None and not address:
+            raise ValueError("DaskExecutor needs a scheduler address or a client")
+        self._own = client is None
+        self.client = client if client is not None else Client(address, set_as_default=False)
+        if ship_code if ship_code is not None else self._own:
+            self.upload_code()
+
+    @property
+    def workers(self) -> int:
+        try:
+            info = self.client.scheduler_info(n_workers=-1)
+        except TypeError:  # older distributed: every worker is listed anyway
+            info = self.client.scheduler_info()
+        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def upload_code(self) -> None:
+        """Copy the build's packages to every worker (now and any that join later) and restart
+        them, so they import this version; the folder is named by a digest of its contents."""
+        import hashlib
+        import shutil
+        import tempfile
+
+        from distributed.diagnostics.plugin import UploadDirectory
+
+        files = _code_files()
+        h = hashlib.sha256()
+        for path in files:
+            h.update(str(path.relative_to(ROOT)).encode())
+            h.update(path.read_bytes())
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / f"portal-code-{h.hexdigest()[:12]}"
+            for path in files:
+                target = folder / path.relative_to(ROOT)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+            self.client.register_plugin(UploadDirectory(str(folder), restart_workers=True, update_path=True,
+                                                        skip_words=()))
+
+    def map(self, fn, items, done=None):
+        from distributed import as_completed
+
+        items = list(items)
+        if not items:
+            return []
+        futures = self.client.map(fn, items, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list = [None] * len(items)
+        try:
+            for future in as_completed(futures, loop=self.client.loop):
+                i = index[future.key]
+                results[i] = future.result()
+                if done:
+                    done(i, results[i])
+                future.release()
+        finally:
+            for f in futures:
+                f.release()
+        return results
+
+    def close(self) -> None:
+        if self._own:
+            self.client.close()
+
+
+def make_executor(spec=None, scheduler: str | None = None, workers: int | None = None) -> tuple[Executor, bool]:
+    """(executor, whether the caller must close it) for `BuildOptions.executor`: None or 'local',
+    'dask' (with `scheduler`), or an `Executor` made by the caller (who then closes it)."""
+    if isinstance(spec, Executor):
+        return spec, False
+    if spec in (None, "local"):
+        return LocalExecutor(workers), True
+    if spec == "dask":
+        if not scheduler:
+            raise ValueError("--executor dask 需要 --scheduler 地址 (如 tcp://10.0.0.5:8786)")
+        return DaskExecutor(scheduler), True
+    raise ValueError(f"未知的执行器 {spec!r} (可选: local, dask)")

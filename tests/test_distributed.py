@@ -1,0 +1,97 @@
+"""The build on a Dask cluster gives the same site as the build on this machine.
+
+A `LocalCluster` of 2 worker processes (one thread each) stands in for the cluster; the exports
+are small so the test stays short. Only the redaction of cache misses runs on the workers.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+from conftest import TODAY, build, penalty, write_exports
+from test_build import run_cli, same_tree
+
+distributed = pytest.importorskip("distributed")
+
+from pipeline import shards as sharding  # noqa: E402
+from pipeline.executor import DaskExecutor, LocalExecutor, make_executor  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def sample_exports(tmp_path_factory):
+    import samples
+
+    folder = tmp_path_factory.mktemp("exports")
+    samples.write_exports(16, folder, seed=7, today=TODAY)
+    # the hand-written fixture too: its text carries every kind of personal data
+    write_exports(folder / "hand", {"a.yaml": penalty(), "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
+    return folder
+
+
+def _seed_state(source, target):
+    """A fresh state that shares only the site's progress secret: no caches, no index, no log."""
+    (target / "progress").mkdir(parents=True)
+    shutil.copy2(source / "progress" / "secret", target / "progress" / "secret")
+
+
+def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster):
+    local = build(sample_exports, tmp_path / "local", tmp_path / "state-local", executor="local")
+    assert local.swapped and local.published > 10
+    _seed_state(tmp_path / "state-local", tmp_path / "state-dask")
+    with distributed.Client(cluster, set_as_default=False) as client:
+        seen = []
+        executor = DaskExecutor(client=client)
+        original = executor.map
+        executor.map = lambda fn, items, done=None: seen.append(len(items)) or original(fn, items, done)
+        remote = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor, shards=4)
+        assert remote.swapped and remote.published == local.published
+        assert seen and seen[0] >= 3  # several shards went to the workers, not one task per record
+        # nothing is sent again once cached on the staff machine: a rebuild never touches the cluster
+        seen.clear()
+        again = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor)
+        assert again.swapped and seen == []
+    assert same_tree(tmp_path / "local", tmp_path / "dask") == []
+    # the caches written from the workers' results are the ones a local build writes
+    assert same_tree(tmp_path / "state-local" / "cache" / "redaction", tmp_path / "state-dask" / "cache" / "redaction") == []
+
+
+def test_shards_follow_organ_then_year_and_keep_every_record():
+    from records.model import Decision, Source
+
+    def dec(i, organ, year):
+        return Decision(kind="penalty", id=f"P{i}", decision_no=str(i), decided_on=date(year, 1, 1), text="",
+                        parties=[], source=Source("f"), authority=organ)
+
+    items = [dec(i, organ, year) for i, (organ, year) in enumerate(
+        [("甲", 2025)] * 5 + [("乙", 2026)] * 3 + [("甲", 2026)] * 4 + [("丙", 2024)] * 12)]
+    shards = sharding.plan(items, sharding.shard_key, 4)
+    assert sorted(d.id for s in shards for d in s) == sorted(d.id for d in items)
+    assert 3 <= len(shards) <= 8 and max(len(s) for s in shards) <= 6
+    for shard in shards:  # each shard is one run of the (organ, year) order
+        keys = [sharding.shard_key(d) for d in shard]
+        assert keys == sorted(keys)
+    assert sharding.plan(items, sharding.shard_key, 4) == shards  # the same records, the same shards
+    assert sharding.plan([], sharding.shard_key, 4) == []
+    assert sharding.for_worker(items[0]).source.file == ""
+
+
+def test_local_executor_keeps_order_and_reports_each_result():
+    got = []
+    assert LocalExecutor(2).map(abs, [-3, 1, -2], lambda i, r: got.append((i, r))) == [3, 1, 2]
+    assert got == [(0, 3), (1, 1), (2, 2)]
+    executor, own = make_executor(None)
+    assert isinstance(executor, LocalExecutor) and own
+
+
+def test_cli_dask_needs_a_scheduler(tmp_path, sample_exports):
+    result = run_cli("build", "--exports", sample_exports, "--output", tmp_path / "out", "--state", tmp_path / "state",
+                     "--today", "2026-11-25", "--executor", "dask")
+    assert result.exit_code != 0 and "--scheduler" in result.output
+    assert not (tmp_path / "out").exists()
