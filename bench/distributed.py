@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Distributed build benchmark: this machine's process pool against a Dask `LocalCluster`.
+
+    .venv/bin/python bench/distributed.py --decisions 1000 10000 [--shards 2 8 32] [--workdir DIR]
+
+For each N (generated with `publish.py sample --count N`) it prints, for cold builds (fresh
+--state, so every record is redacted):
+
+- `local`: `--executor local` (the process pool of this machine, 2 processes);
+- `dask 1w` and `dask 2w`: a LocalCluster of 1 and of 2 worker processes (1 thread each), with
+  the default shard count (4 per worker);
+- then, with 2 workers, the redaction stage alone for each `--shards` count.
+
+Columns: build wall time (without starting the cluster), the redact stage's wall time, the staff
+process's peak memory, and the peak resident memory of each worker. Every configuration runs in
+a fresh process with a fresh cluster, so peaks are its own. The machine is shared: compare
+ratios within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# this file is named like the `distributed` package: keep its folder off the import path
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+TODAY = "2026-11-25"
+
+
+def _worker_peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(config: dict) -> dict:
+    """One configuration in this (fresh) process: {"wall", "redact", "workers_mib", ...}."""
+    from pipeline import BuildOptions, build
+    from pipeline.executor import DaskExecutor
+
+    exports, work = Path(config["exports"]), Path(config["work"])
+    shutil.rmtree(work, ignore_errors=True)
+    result: dict = {}
+    if config["workers"] == 0:
+        start = time.perf_counter()
+        report = build(BuildOptions(exports=exports, output=work / "out", state=work / "state",
+                                    today=date.fromisoformat(TODAY), executor="local"))
+        result.update(wall=time.perf_counter() - start, redact=report.timings["redact"]["wall"], workers_mib=[])
+        return result
+    from distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=config["workers"], processes=True, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=0) as cluster, Client(cluster, set_as_default=False) as client:
+        client.wait_for_workers(config["workers"])
+        result["cluster_start"] = time.perf_counter() - start
+        executor = DaskExecutor(client=client)
+        start = time.perf_counter()
+        if config["redact_only"]:
+            from pipeline.redact_stage import redact_all
+            from pipeline.state import State
+            from publication import select
+            from records import load_exports
+
+            loaded = load_exports(exports)
+            sel = select(loaded.decisions, date.fromisoformat(TODAY))
+            redact_all(loaded.decisions, sel.slugs, State(work / "state"), ends=sel.ends, executor=executor,
+                       shards=config["shards"])
+            result["wall"] = time.perf_counter() - start
+            result["redact"] = result["wall"]
+        else:
+            report = build(BuildOptions(exports=exports, output=work / "out", state=work / "state",
+                                        today=date.fromisoformat(TODAY), executor=executor, shards=config["shards"]))
+            assert report.swapped, "build did not swap in"
+            result["wall"] = time.perf_counter() - start
+            result["redact"] = report.timings["redact"]["wall"]
+        result["workers_mib"] = sorted(client.run(_worker_peak_mib).values())
+    return result
+
+
+def measured(config: dict) -> dict:
+    """Run one configuration in a child process; add its own peak memory (the staff side)."""
+    proc = subprocess.Popen([sys.executable, __file__, "--one", json.dumps(config)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return {"error": f"exit {os.waitstatus_to_exitcode(status)}"}
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result["staff_mib"] = usage.ru_maxrss / 1024  # the largest of the process and its children
+    return result
+
+
+def row(label: str, r: dict) -> str:
+    if "error" in r:
+        return f"{label:<22} {r['error']}"
+    workers = " ".join(f"{m:.0f}" for m in r["workers_mib"]) or "-"
+    return (f"{label:<22} {r['wall']:>8.1f} {r['redact']:>8.1f} {r.get('cluster_start', 0):>8.1f} "
+            f"{r['staff_mib']:>9.0f}   {workers}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--shards", type=int, nargs="*", default=[2, 8, 32])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-distributed"))
+    parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: local 1w 2w")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(json.loads(args.one))), flush=True)
+        return
+    print(f"{os.cpu_count()} CPUs; times in s, memory in MiB (peak resident)")
+    for n in args.decisions:
+        exports = args.workdir / f"exports-{n}"
+        if not exports.is_dir():
+            subprocess.run([sys.executable, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
+                            "--today", TODAY], check=True, stdout=subprocess.DEVNULL)
+        print(f"\n== {n} decisions (cold builds: every record redacted)")
+        print(f"{'configuration':<22} {'build':>8} {'redact':>8} {'cluster':>8} {'staff':>9}   workers")
+        base = {"exports": str(exports), "shards": None, "redact_only": False}
+        plan = [("local", "local (2 processes)", 0), ("1w", "dask 1 worker", 1), ("2w", "dask 2 workers", 2)]
+        for name, label, workers in plan:
+            if name in args.skip:
+                continue
+            r = measured({**base, "workers": workers, "work": str(args.workdir / f"run-{n}-{name}")})
+            print(row(label, r), flush=True)
+        for shards in args.shards:
+            r = measured({**base, "workers": 2, "shards": shards, "redact_only": True,
+                          "work": str(args.workdir / f"run-{n}-shards{shards}")})
+            print(row(f"2 workers, {shards} shards*", r), flush=True)
+        print("* redaction stage only (load, select, then redact every record on the cluster)")
+
+
+if __name__ == "__main__":
+    main()
