@@ -20,10 +20,10 @@ from redaction.recognizers.known_party import person_fields
 from redaction.registry import recognizers
 from redaction.secrets import secrets_for
 from redaction.span import Redaction, Span
-from redaction.tagger import tag
+from redaction.tagger import tag, tag_many
 from redaction.text import fold
 
-__all__ = ["redact", "redact_note", "sanitize_html", "RULES_VERSION", "Redaction", "Span", "analyze"]
+__all__ = ["redact", "redact_many", "redact_note", "sanitize_html", "RULES_VERSION", "Redaction", "Span", "analyze"]
 
 MIN_SCORE = 0.5
 
@@ -178,8 +178,8 @@ def _public_parties(parties, known, labels, spans) -> list[PublicParty]:
     return out
 
 
-def redact(decision: Decision) -> Redaction:
-    doc = Document(render(decision.text))
+def redact(decision: Decision, doc: Document | None = None) -> Redaction:
+    doc = doc or Document(render(decision.text))
     known = _known(decision.parties)
     spans = analyze(doc.text, known, _public_strings(decision))
     labels = _replace(spans, known)
@@ -188,6 +188,15 @@ def redact(decision: Decision) -> Redaction:
     parties = _public_parties(decision.parties, known, labels, spans)
     return Redaction(text_html, text_plain, parties, spans,
                      secrets_for(known, masked, _public_strings(decision), doc.text))
+
+
+def redact_many(decisions: list[Decision]) -> list[Redaction]:
+    """`redact` for many decisions, in order. Their sentences not tagged before go to the tagger
+    together, sorted by length into full batches (little padding, one model call per batch)."""
+    decisions = list(decisions)
+    docs = [Document(render(d.text)) for d in decisions]
+    tag_many([fold(doc.text) for doc in docs])
+    return [redact(d, doc) for d, doc in zip(decisions, docs)]
 
 
 def redact_note(text: str, known: list[Party] = ()) -> tuple[str, list[Span], list[str]]:
