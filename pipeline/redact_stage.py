@@ -19,10 +19,8 @@ class Redacted:
     secrets: list[str]
 
 
-def _redact_one(decision: Decision) -> dict:
-    from redaction import redact
-
-    r = redact(decision)
+def redaction_data(r) -> dict:
+    """What the cache keeps of a `redaction.Redaction` (spans are for the staff report only)."""
     return {
         "text_html": r.text_html,
         "text_plain": r.text_plain,

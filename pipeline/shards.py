@@ -61,7 +61,8 @@ def for_worker(decision: Decision) -> Decision:
 
 def redact_shard(decisions: list[Decision]) -> dict:
     """Runs on a worker: {"rules": RULES_VERSION, "results": [redaction data, in order]}."""
-    from pipeline.redact_stage import _redact_one
-    from redaction import RULES_VERSION
+    from pipeline.redact_stage import redaction_data
+    from redaction import RULES_VERSION, redact_many
 
-    return {"rules": RULES_VERSION, "results": [_redact_one(d) for d in decisions]}
+    # all of the shard's new sentences go to the tagger together, in full batches
+    return {"rules": RULES_VERSION, "results": [redaction_data(r) for r in redact_many(decisions)]}
