@@ -95,3 +95,21 @@ def test_cli_dask_needs_a_scheduler(tmp_path, sample_exports):
                      "--today", "2026-11-25", "--executor", "dask")
     assert result.exit_code != 0 and "--scheduler" in result.output
     assert not (tmp_path / "out").exists()
+
+
+class _OtherRules(LocalExecutor):
+    """A worker whose redaction rules are not this machine's."""
+
+    def map(self, fn, items, done=None):
+        def changed(i, answer):
+            done(i, {**answer, "rules": "0" * 16})
+
+        return super().map(fn, items, changed)
+
+
+def test_results_of_other_rules_are_refused_and_nothing_is_published(tmp_path):
+    exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
+    with pytest.raises(RuntimeError, match="规则版本"):
+        build(exports, tmp_path / "out", tmp_path / "state", executor=_OtherRules(1))
+    assert not (tmp_path / "out").exists()
+    assert not list((tmp_path / "state").glob("cache/redaction/*/*.json"))
