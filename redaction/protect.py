@@ -23,7 +23,7 @@ _PATTERNS = [
     re.compile(r"(?<![0-9A-Za-z])[A-Z]\d{15,25}(?![0-9A-Za-z])"),  # 案件编号
     re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])"),  # credit code
     _ORG,
-    re.compile(r"[\u4e00-\u9fff]{1,10}(?:大道|路|街|巷|弄)\d+号"),  # 则徐大道378号: a place
+    re.compile(r"[^\W\d_在于到从的和与及是被将把对向称说系伙同、]{1,6}(?:大道|路|街|巷|弄)\d+号"),  # 则徐大道378号: a place
 ]
 
 

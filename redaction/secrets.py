@@ -86,6 +86,18 @@ def _in_context(text: str, span, spans) -> list[str]:
     return out
 
 
+def _name_use(text: str, span) -> bool:
+    """Is this occurrence of a common-word name used as a name? A party named 程序 has every 程序
+    masked in its record, but 程序合法 there is the word, and the same words stand in every other
+    decision: only occurrences a name rule found, or right after a role cue, give context secrets."""
+    if not span.rule.startswith(("KnownParty", "SameName")):
+        return True
+    from redaction.recognizers.role_cue import CUES
+
+    before = text[max(0, span.start - 6):span.start].rstrip(":： 为是系")
+    return before.endswith(tuple(CUES)) or "given name" in span.reason
+
+
 def secrets_for(known, spans, public: list[str], text: str | None = None) -> list[str]:
     """Gate secrets of one record: bare strings, plus names-in-context where a bare name would be
     a common word. `text` is the detection text the spans index (without it: bare strings only)."""
@@ -97,7 +109,7 @@ def secrets_for(known, spans, public: list[str], text: str | None = None) -> lis
     for s in spans:
         bare = _spellings(s.entity, s.original, given)
         found.update(bare)
-        if s.entity == "PERSON" and not bare and text is not None and s.end <= len(text):
+        if s.entity == "PERSON" and not bare and text is not None and s.end <= len(text) and _name_use(text, s):
             found.update(_in_context(text, s, spans))
     out = []
     for v in found:

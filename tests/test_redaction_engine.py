@@ -140,3 +140,10 @@ def test_given_name_inside_the_business_name_stays():
     assert "福州市鼓楼区颖鑫客栈" in red.text_plain and "郑颖鑫" not in red.text_plain
     assert "颖鑫称" not in red.text_plain
     assert not any("客栈" in s for s in red.secrets)
+
+
+def test_common_word_party_name_gives_context_secrets_only_where_used_as_a_name():
+    # s2000 REC-2026-000041: an applicant named 程序; 程序合法 stands in every other decision
+    red = redact(_decision("申请人程序，男。被申请人称：处罚决定事实清楚，程序合法。", [Party("applicant", "person", "程序")]))
+    assert any(s.startswith("申请人程序") or s.startswith("程序，男") for s in red.secrets)
+    assert not any("合法" in s for s in red.secrets)

@@ -57,6 +57,7 @@ CASES = [
     ("在福州市仓山区则徐大道378号的KTV包厢内", "PERSON", None),  # LAC read 徐大道 as a name
     ("违法行为人许志强在福州市马尾区琅岐镇海屿村3组57号的小区地下车库", "ADDRESS", "福州市马尾区琅岐镇海屿村3组57号"),
     ("违法行为人陈氏兰（TRAN THI LAN），女", "PERSON", "TRAN THI LAN"),
+    ("违法行为人蔡某某伙同李春生、陈燊霖、黄丽杰在福州市台江区群众路207号的网吧", "PERSON", "黄丽杰"),
     ("驾驶车牌号为闽A·VQCRM的小型轿车行驶至", "PLATE", "闽A·VQCRM"),  # the dotted form, letters only
 ]
 
