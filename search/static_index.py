@@ -6,23 +6,35 @@ it (issue 5). A bigram index cannot disagree with itself: every query of two or 
 is cut into the same pairs the text was, so recall is complete by construction, and the
 positions make a phrase exact (exact matches rank first).
 
-Layout under `<site>/search/`:
+Layout under `<site>/search/` (format 2):
 
-- `meta.json`: counts, the shard count, the field names, the facet tables (organs, offences,
-  years, kinds, penalty types) and the format version;
-- `facets.bin`: one row per decision (decisions numbered newest first, so sorting by date is
-  sorting by number): organ, offence, year offset, kind, penalty-type bits, one byte each;
-- `shards/<n>.bin`: the postings of the bigrams whose hash is n (see `shard_of`), so a query
-  fetches one small file per distinct pair;
+- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to every other
+  file, so those can be cached for good), the shard count, the field names, the facet tables
+  (organs, offences, kinds, penalty types) and, per year, the first decision of that year;
+- `facets.bin`: four columns of one byte per decision (decisions numbered newest first, so
+  sorting by date is sorting by number and a year is a range): organ, offence (0: none), kind,
+  penalty-type bits;
+- `terms/<n>.bin`: the document lists of the pairs and triples of characters whose hash is n
+  (see `shard_of`): a query fetches one small file per distinct pair or triple, and no
+  positions;
+- `pos/<n>.bin`: the positions of the triples of `terms/<n>.bin`, fetched only for query words
+  of four or more characters, whose triples must follow each other;
 - `docs/<n>.json`: what a result shows: number, link, date, kind and the searchable fields.
 
-Shard format (little-endian): u32 term count; per term (sorted) u16 u16 (the two UTF-16
-units), u32 offset, u32 length into the data that follows the table; a term's postings are
-unsigned LEB128 varints: document count, then per document the gap from the previous
-document number, the number of positions, and the position gaps.
+A query word of two characters is looked up as a pair, one of three as a triple (both exact by
+construction); a longer word's candidates are the decisions holding all its triples, and the
+positions of the triples that tile it (at 0, 3, 6, … and the last) decide.
+
+Term shard format (little-endian): u32 term count; per term (sorted by UTF-16 units) u16 u16 u16
+(the units; the third 0 for a pair), u32 offset, u32 length into the data after the table. A
+term's data: for a triple, varint offset and length of its positions in `pos/<n>.bin`; then
+varint `count * 2 + bitmap`, then either a bitmap of all decisions (bit i of byte i >> 3) or
+the gaps between document numbers as varints (whichever is smaller). Positions: per document
+of the list, a varint count and the gaps between positions. Varints are unsigned LEB128.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import struct
@@ -33,16 +45,19 @@ from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
 from search.analysis import squeeze
 from search.document import document
 
-FORMAT = 1
-TARGET_SHARD_BYTES = 12_000
+FORMAT = 2
+TARGET_SHARD_BYTES = 6_000
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
 
 
-def shard_of(gram: str, shards: int) -> int:
-    """Mirrored in search.js: both units of the pair, a multiplier small enough for exact doubles."""
-    return (ord(gram[0]) * 65599 + ord(gram[1])) % shards
+def shard_of(term: str, shards: int) -> int:
+    """Mirrored in search.js: the UTF-16 units of the term, a multiplier small enough for exact doubles."""
+    h = 0
+    for ch in term:
+        h = (h * 65599 + ord(ch)) % 2_147_483_647
+    return h % shards
 
 
 def _varint(out: bytearray, n: int) -> None:
@@ -52,25 +67,20 @@ def _varint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
-class _Postings:
-    __slots__ = ("data", "last", "count")
-
-    def __init__(self):
-        self.data = bytearray()
-        self.last = -1
-        self.count = 0
-
-
-def _positions(texts: list[str]) -> dict[str, list[int]]:
-    """Bigram -> positions over the fields, a gap of one between fields so no pair straddles two."""
-    found: dict[str, list[int]] = defaultdict(list)
+def _terms(texts: list[str]) -> tuple[set[str], dict[str, list[int]]]:
+    """The pairs, and the triples with their positions, over the fields; a gap of one between
+    fields so that nothing straddles two."""
+    pairs: set[str] = set()
+    triples: dict[str, list[int]] = defaultdict(list)
     base = 0
     for text in texts:
         s = squeeze(text)
         for i in range(len(s) - 1):
-            found[s[i : i + 2]].append(base + i)
+            pairs.add(s[i : i + 2])
+            if i + 2 < len(s):
+                triples[s[i : i + 3]].append(base + i)
         base += len(s) + 1
-    return found
+    return pairs, triples
 
 
 def order(decisions: list[PublicDecision]) -> list[PublicDecision]:
@@ -78,79 +88,116 @@ def order(decisions: list[PublicDecision]) -> list[PublicDecision]:
     return sorted(decisions, key=lambda d: (-d.decided_on.toordinal(), d.decision_no, d.id))
 
 
+def _doclist(docs: list[int], total: int) -> bytes:
+    gaps = bytearray()
+    last = -1
+    for n in docs:
+        _varint(gaps, n - last - 1)
+        last = n
+    head = bytearray()
+    bitmap_len = (total + 7) >> 3
+    if bitmap_len < len(gaps):
+        bits = bytearray(bitmap_len)
+        for n in docs:
+            bits[n >> 3] |= 1 << (n & 7)
+        _varint(head, len(docs) * 2 + 1)
+        return bytes(head + bits)
+    _varint(head, len(docs) * 2)
+    return bytes(head + gaps)
+
+
 def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
     root = Path(site_dir) / "search"
-    for sub in ("shards", "docs"):
+    for sub in ("shards", "terms", "pos", "docs"):
         shutil.rmtree(root / sub, ignore_errors=True)
+    for sub in ("terms", "pos", "docs"):
         (root / sub).mkdir(parents=True)
     ordered = order(decisions)
-    postings: dict[str, _Postings] = {}
+    total = len(ordered)
+    docs_of: dict[str, list[int]] = defaultdict(list)
+    positions: dict[str, bytearray] = defaultdict(bytearray)
     organs = sorted({d.organ for d in ordered})
     offences = sorted({d.offence for d in ordered if d.offence})
-    years = sorted({d.year for d in ordered})
-    if len(organs) > 255 or len(offences) > 254 or (years and years[-1] - years[0] > 255):
-        raise ValueError("静态搜索索引的分面超出一个字节 (机关 ≤255, 违法行为 ≤254, 年份跨度 ≤255)")
+    if len(organs) > 255 or len(offences) > 254:
+        raise ValueError("静态搜索索引的分面超出一个字节 (机关 ≤255, 违法行为 ≤254)")
     organ_ix = {o: i for i, o in enumerate(organs)}
     offence_ix = {o: i + 1 for i, o in enumerate(offences)}  # 0: none
-    facets = bytearray()
+    col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
+    years: list[list[int]] = []  # [year, first decision of that year], newest first
     for n, d in enumerate(ordered):
         doc = document(d)
         texts = [doc.fields[f] for f in FIELDS]
-        for gram, where in _positions(texts).items():
-            p = postings.get(gram)
-            if p is None:
-                p = postings[gram] = _Postings()
-            _varint(p.data, n - p.last if p.last >= 0 else n)
-            _varint(p.data, len(where))
+        pairs, triples = _terms(texts)
+        for g in pairs:
+            docs_of[g].append(n)
+        for g, where in triples.items():
+            docs_of[g].append(n)
+            p = positions[g]
+            _varint(p, len(where))
             prev = 0
             for pos in where:
-                _varint(p.data, pos - prev)
+                _varint(p, pos - prev)
                 prev = pos
-            p.last = n
-            p.count += 1
         bits = 0
         for t in doc.penalty_types:
             bits |= 1 << PENALTY_BITS.index(t)
-        facets += bytes([organ_ix[d.organ], offence_ix.get(d.offence or "", 0), d.year - years[0],
-                         KINDS.index(d.kind), bits])
-        shown = {"n": d.decision_no, "u": d.url, "d": d.decided_on.isoformat(), "k": d.kind, "f": texts}
-        (root / "docs" / f"{n}.json").write_text(json.dumps(shown, ensure_ascii=False, separators=(",", ":")),
-                                                 encoding="utf-8")
-    total = sum(len(p.data) + 4 for p in postings.values())
-    shards = 1
-    while shards < 4096 and total / shards > TARGET_SHARD_BYTES:
-        shards *= 2
+        col_organ.append(organ_ix[d.organ])
+        col_offence.append(offence_ix.get(d.offence or "", 0))
+        col_kind.append(KINDS.index(d.kind))
+        col_bits.append(bits)
+        if not years or years[-1][0] != d.year:
+            years.append([d.year, n])
     by_shard: dict[int, list[str]] = defaultdict(list)
-    for gram in postings:
-        by_shard[shard_of(gram, shards)].append(gram)
+    data_bytes = sum(len(v) for v in docs_of.values()) * 1.2
+    shards = 1
+    while shards < 8192 and data_bytes / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    for term in docs_of:
+        by_shard[shard_of(term, shards)].append(term)
     written = 0
+    digest = hashlib.sha256()
     for s in range(shards):
-        grams = sorted(by_shard.get(s, []))
-        table = bytearray(struct.pack("<I", len(grams)))
-        data = bytearray()
-        for gram in grams:
-            p = postings[gram]
+        terms = sorted(by_shard.get(s, []))
+        table = bytearray(struct.pack("<I", len(terms)))
+        data, pos = bytearray(), bytearray()
+        for term in terms:
             body = bytearray()
-            _varint(body, p.count)
-            body += p.data
-            table += struct.pack("<HHII", ord(gram[0]), ord(gram[1]), len(data), len(body))
+            if len(term) == 3:
+                _varint(body, len(pos))
+                _varint(body, len(positions[term]))
+                pos += positions[term]
+            body += _doclist(docs_of[term], total)
+            units = [ord(c) for c in term] + [0] * (3 - len(term))
+            table += struct.pack("<HHHII", *units, len(data), len(body))
             data += body
         blob = bytes(table + data)
-        (root / "shards" / f"{s}.bin").write_bytes(blob)
-        written += len(blob)
-    (root / "facets.bin").write_bytes(bytes(facets))
+        (root / "terms" / f"{s}.bin").write_bytes(blob)
+        (root / "pos" / f"{s}.bin").write_bytes(bytes(pos))
+        digest.update(blob)
+        digest.update(pos)
+        written += len(blob) + len(pos)
+    for n, d in enumerate(ordered):
+        doc = document(d)
+        shown = {"n": d.decision_no, "u": d.url, "d": d.decided_on.isoformat(), "k": d.kind,
+                 "f": [doc.fields[f] for f in FIELDS]}
+        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+        digest.update(text.encode("utf-8"))
+        (root / "docs" / f"{n}.json").write_text(text, encoding="utf-8")
+    facets = bytes(col_organ + col_offence + col_kind + col_bits)
+    (root / "facets.bin").write_bytes(facets)
+    digest.update(facets)
     meta = {
         "format": FORMAT,
-        "count": len(ordered),
+        "v": digest.hexdigest()[:16],
+        "count": total,
         "shards": shards,
         "fields": FIELDS,
         "organs": organs,
         "offences": offences,
-        "first_year": years[0] if years else 0,
         "years": years,
         "kinds": [[k, KIND_NAMES[k]] for k in KINDS],
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
     (root / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return {"decisions": len(ordered), "terms": len(postings), "shards": shards, "shard_bytes": written,
+    return {"decisions": total, "terms": len(docs_of), "shards": shards, "shard_bytes": written,
             "facet_bytes": len(facets)}

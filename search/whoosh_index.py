@@ -12,26 +12,30 @@ any run of their digits, and a query word of several characters is a phrase: an 
 """
 from __future__ import annotations
 
+import heapq
 import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from whoosh import index, scoring
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
-from whoosh.query import And, AndMaybe, Every, Or, Term
+from whoosh import columns, index
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
-from search.analysis import FIELD_BREAK, BigramTokenizer, ExactPositions, query_terms
+from search.analysis import FIELD_BREAK, BigramTokenizer, ExactPositions, query_terms, squeeze
 from search.document import document
 
 INDEX_NAME = "decisions"
-BOOSTS = {"decision_no": 4.0, "offence": 3.0, "organ": 2.0, "legal_basis": 2.0, "penalties": 1.5, "parties": 2.0}
+# A term in one of these fields ranks a decision higher; a field outranks all the fields after it.
+BOOSTS = {"decision_no": 32.0, "offence": 16.0, "organ": 8.0, "legal_basis": 4.0, "parties": 2.0, "penalties": 1.0}
+REST = ["kind", "date", "other", "text"]
+SEP = "\x1e"  # between the boosted fields and the rest in the `squeezed` column (not a word character)
+FORMAT = 2  # 2: the `squeezed` column; an index without it is rebuilt by the next build
 SNIPPET_FIELDS = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"]
 
 
@@ -64,7 +68,15 @@ def schema() -> Schema:
         text=text(),
         decided_on=DATETIME(stored=True, sortable=True),
         year=NUMERIC(int, stored=True),
+        # Every searchable field squeezed (search.analysis), the boosted ones first: phrases are
+        # checked and ranked on this, in C, instead of decoding positions in Python.
+        squeezed=COLUMN(columns.CompressedBytesColumn(level=1)),
     )
+
+
+def squeezed_column(fields: dict[str, str]) -> str:
+    head = FIELD_BREAK.join(squeeze(fields[f]) for f in BOOSTS)
+    return head + SEP + FIELD_BREAK.join(squeeze(fields[f]) for f in REST)
 
 
 def _doc(d: PublicDecision) -> dict:
@@ -79,6 +91,7 @@ def _doc(d: PublicDecision) -> dict:
         "penalty_type": ",".join(doc.penalty_types), "amount": sum(fines) if fines else 0.0,
         "parties": f["parties"], "other": f["other"], "text": f["text"],
         "decided_on": datetime(d.decided_on.year, d.decided_on.month, d.decided_on.day), "year": d.year,
+        "squeezed": squeezed_column(f).encode("utf-8"),
     }
 
 
@@ -147,26 +160,119 @@ class SearchResults:
         return max(1, -(-self.total // self.pagelen))
 
 
-_cache: dict[str, tuple[str, object, object]] = {}
+class _Index:
+    """An open index and what queries need from it, kept between queries (opening costs more than
+    a query): the reader, each decision's squeezed text (boosted fields apart) and date, and a
+    small cache of the documents each pair occurs in."""
+
+    TERM_CACHE = 4096
+
+    def __init__(self, target: str):
+        self.target = target
+        self.ix = index.open_dir(target, indexname=INDEX_NAME)
+        if "squeezed" not in self.ix.schema:
+            raise SearchError("搜索索引的格式过旧: 请重新运行 publish.py build")
+        self.reader = self.ix.reader()
+        self.searcher = self.ix.searcher()
+        n = self.reader.doc_count_all()
+        col = self.reader.column_reader("squeezed")
+        self.texts = [b.decode("utf-8") for b in (col[i] for i in range(n))]
+        self.heads = [t.partition(SEP)[0].split(FIELD_BREAK) for t in self.texts]
+        dates = self.reader.column_reader("decided_on", translate=True)
+        self.dates = [dates[i] for i in range(n)]
+        self.urls = self.reader.column_reader("url", translate=True)
+        self.live = set(range(n)) - set(self.reader.all_deleted_docnums() if self.reader.has_deletions() else ())
+        self.terms: OrderedDict[tuple[str, str], frozenset] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def close(self):
+        self.searcher.close()
+        self.reader.close()
+
+    def docs(self, field: str, text: str) -> frozenset:
+        """The documents holding one term, read block by block and cached (least recently used out)."""
+        key = (field, text)
+        hit = self.terms.get(key)
+        if hit is not None:
+            self.terms.move_to_end(key)
+            return hit
+        ids: list[int] = []
+        for leaf, base in self.reader.leaf_readers():
+            if (field, text) not in leaf:
+                continue
+            m = leaf.postings(field, text)
+            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):  # whoosh 3 codec: whole blocks
+                while m.is_active():
+                    if m._ids is None:
+                        m._read_ids()
+                    ids.extend(base + i for i in m._ids[m._i:])
+                    m._next_block()
+            else:
+                ids.extend(base + i for i in m.all_ids())
+        out = frozenset(ids) & self.live if len(self.live) != len(self.texts) else frozenset(ids)
+        self.terms[key] = out
+        if len(self.terms) > self.TERM_CACHE:
+            self.terms.popitem(last=False)
+        return out
+
+    def frequency(self, gram: str) -> int:
+        hit = self.terms.get(("all", gram))
+        return len(hit) if hit is not None else self.reader.doc_frequency("all", gram)
+
+    def matching(self, terms: list[str]) -> set[int]:
+        """Documents where every term occurs as a whole (a phrase of its pairs, within one field).
+
+        Candidates come from the postings of the term's pairs, rarest first, until few are left;
+        the squeezed text of each candidate then decides (a substring test, in C)."""
+        found: set[int] | None = None
+        for term in sorted(terms, key=len, reverse=True):
+            grams = sorted({term[i : i + 2] for i in range(len(term) - 1)}, key=self.frequency)
+            cand: set[int] | None = found
+            for j, g in enumerate(grams):
+                docs = self.docs("all", g)
+                cand = set(docs) if cand is None else cand.intersection(docs)
+                if not cand or (j >= 1 and len(cand) < 64):
+                    break
+            if len(term) > 2:  # a pair is its own phrase; a longer term is checked whole
+                texts = self.texts
+                cand = {d for d in cand if term in texts[d]}
+            found = cand
+            if not found:
+                break
+        return found or set()
+
+    def score(self, doc: int, terms: list[str]) -> float:
+        """Ranking: a term in the number, then the offence, organ, legal basis, parties, penalties
+        (each field outranks those after it; the whole field more than a part of it), then how often the terms occur (a fraction below 1
+        per term); ties go to the newest (see `search_index`)."""
+        head, text, s = self.heads[doc], self.texts[doc], 0.0
+        for t in terms:
+            for w, f in zip(BOOSTS.values(), head):
+                if t in f:
+                    s += w * 1.5 if t == f else w  # the whole field, e.g. the offence itself
+            s += min(text.count(t), 99) / 100 / len(terms)
+        return s
+
+
+_cache: dict[str, _Index] = {}
 _lock = threading.Lock()
 
 
 @contextmanager
 def _searcher(state_dir: Path):
-    """One open searcher per index, reused (opening one costs more than a query); reopened when
-    `current` points at a new index. Queries on it take turns."""
+    """One open index per state folder, reused; reopened when `current` points at a new index.
+    Queries on it take turns."""
     link = root(state_dir) / "current"
     target = os.path.realpath(link)
     if not os.path.isdir(target):
         raise SearchError(f"{link} 中没有搜索索引: 请先运行 publish.py build --state {state_dir}")
     with _lock:
         cached = _cache.get(str(link))
-        if not cached or cached[0] != target:
+        if not cached or cached.target != target:
             if cached:
-                cached[2].close()
-            ix = index.open_dir(target, indexname=INDEX_NAME)
-            cached = _cache[str(link)] = (target, ix, ix.searcher(weighting=scoring.BM25F()))
-        yield cached[1], cached[2]
+                cached.close()
+            cached = _cache[str(link)] = _Index(target)
+        yield cached
 
 
 def _snippet(stored: dict, terms: list[str]) -> tuple[str, str]:
@@ -180,20 +286,20 @@ def _snippet(stored: dict, terms: list[str]) -> tuple[str, str]:
     return snippet(text, []) or ("", "")
 
 
-def _filters(organ, year, offence, kind, penalty):
+def _filters(organ, year, offence, kind, penalty) -> list[tuple[str, str]]:
     parts = []
     if organ:
-        parts.append(Term("organ_exact", organ))
+        parts.append(("organ_exact", organ))
     if offence:
-        parts.append(Term("offence_exact", offence))
+        parts.append(("offence_exact", offence))
     if kind:
         if kind not in KIND_NAMES:
             raise SearchError(f"kind 只能是 {', '.join(KIND_NAMES)}")
-        parts.append(Term("kind", kind))
+        parts.append(("kind", kind))
     if penalty:
         if penalty not in PENALTY_TYPES:
             raise SearchError(f"penalty 只能是 {', '.join(PENALTY_TYPES)}")
-        parts.append(Term("penalty_type", penalty))
+        parts.append(("penalty_type", penalty))
     if year is not None:
         try:
             y = int(year)
@@ -201,23 +307,20 @@ def _filters(organ, year, offence, kind, penalty):
             raise SearchError("year 必须是四位年份, 如 2026") from None
         if not 1900 <= y <= 2999:
             raise SearchError("year 必须是四位年份, 如 2026")
-        from whoosh.query import NumericRange
-
-        parts.append(NumericRange("year", y, y))
-    return And(parts) if parts else None
+        parts.append(("year", y))
+    return parts
 
 
-def _query(ix, terms: list[str]):
-    """Each term a phrase in any field (its pairs at consecutive positions); all terms must match."""
-    if not terms:
-        return Every()
-    # One phrase per term in the field holding every searchable field (fast: one posting list
-    # per pair); matches in the number, offence, organ, basis or parties only raise the score.
-    main = QueryParser("all", ix.schema)
-    extra = MultifieldParser(list(BOOSTS), ix.schema, fieldboosts=BOOSTS, group=OrGroup)
-    required = [main.parse(f'"{t}"') for t in terms]  # a squeezed term holds no quote or operator
-    bonus = [extra.parse(f'"{t}"') for t in terms]
-    return AndMaybe(And(required) if len(required) > 1 else required[0], Or(bonus))
+def _hits(ix: _Index, terms: list[str], flt: list[tuple[str, object]]) -> set[int]:
+    docs = ix.matching(terms) if terms else set(ix.live)
+    for name, value in flt:
+        if not docs:
+            break
+        if name == "year":
+            docs = {d for d in docs if ix.dates[d] and ix.dates[d].year == value}
+        else:
+            docs &= ix.docs(name, value)
+    return docs
 
 
 def _checked(query: str, filters: dict):
@@ -228,7 +331,7 @@ def _checked(query: str, filters: dict):
     if query and not terms:
         raise SearchError("请至少输入两个汉字、数字或字母")
     flt = _filters(**filters)
-    if not terms and flt is None:
+    if not terms and not flt:
         raise SearchError("请输入查询词或至少一个筛选条件")
     return query, terms, flt
 
@@ -236,16 +339,15 @@ def _checked(query: str, filters: dict):
 def matching_urls(state_dir, query: str, organ=None, year=None, offence=None, kind=None, penalty=None) -> set[str]:
     """Every decision the query matches, by URL (for recall checks: no scoring, no snippets)."""
     _, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
-    with _searcher(state_dir) as (ix, searcher):
-        docs = searcher.docs_for_query(_query(ix, terms))
-        allowed = set(searcher.docs_for_query(flt)) if flt is not None else None
-        urls = searcher.reader().column_reader("url")
-        return {urls[n] for n in docs if allowed is None or n in allowed}
+    with _searcher(state_dir) as ix:
+        return {ix.urls[n] for n in _hits(ix, terms, flt)}
 
 
 def search_index(state_dir, query: str, organ=None, year=None, offence=None, kind=None, page=1, pagelen=10,
                  penalty=None, sort="relevance") -> SearchResults:
-    """Ranked hits for `query` (exact phrases; several words must all match) within the filters."""
+    """Ranked hits for `query` (exact phrases; several words must all match) within the filters.
+
+    The total is exact: every hit is a decision where each query word occurs whole."""
     if not isinstance(page, int) or page < 1 or page > 10_000:
         raise SearchError("page 必须是 1 到 10000 之间的整数")
     if not isinstance(pagelen, int) or not 1 <= pagelen <= 100:
@@ -253,21 +355,28 @@ def search_index(state_dir, query: str, organ=None, year=None, offence=None, kin
     if sort not in ("relevance", "newest", "oldest"):
         raise SearchError("sort 只能是 relevance、newest 或 oldest")
     query, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
-    with _searcher(state_dir) as (ix, searcher):
-        kwargs = {"filter": flt} if flt is not None else {}
-        if sort != "relevance" or not terms:
-            kwargs.update(sortedby="decided_on", reverse=sort != "oldest")
-        results = searcher.search_page(_query(ix, terms), page, pagelen=pagelen, **kwargs)
-        total = len(results)
+    with _searcher(state_dir) as ix:
+        docs = _hits(ix, terms, flt)
+        dates = ix.dates
+        wanted = page * pagelen
+        if sort == "oldest":
+            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (dates[d], d))
+            scores = {}
+        elif sort == "newest" or not terms:
+            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (-dates[d].toordinal(), d))
+            scores = {}
+        else:
+            scores = {d: ix.score(d, terms) for d in docs}
+            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (-scores[d], -dates[d].toordinal(), d))
         hits = []
-        for hit in results:
-            stored = hit.fields()
+        for n in ranked[(page - 1) * pagelen :]:
+            stored = ix.searcher.stored_fields(n)
             plain_snip, html_snip = _snippet(stored, terms)
             hits.append(SearchHit(
                 decision_no=stored["decision_no"], kind=stored["kind"], kind_name=KIND_NAMES.get(stored["kind"], ""),
                 organ=stored["organ"], date=stored["decided_on"].date().isoformat(), url=stored["url"],
                 offence=stored.get("offence") or None,
                 penalty_types=[p for p in (stored.get("penalty_type") or "").split(",") if p],
-                snippet=plain_snip, snippet_html=html_snip, score=round(float(hit.score or 0.0), 4),
+                snippet=plain_snip, snippet_html=html_snip, score=round(scores.get(n, 0.0), 4),
             ))
-    return SearchResults(query=query, total=total, page=page, pagelen=pagelen, hits=hits)
+    return SearchResults(query=query, total=len(docs), page=page, pagelen=pagelen, hits=hits)

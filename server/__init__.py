@@ -25,6 +25,12 @@ class PortalHandler(SimpleHTTPRequestHandler):
     sys_version = ""
 
     def end_headers(self):
+        if not getattr(self, "_cache_set", False) and self.command in ("GET", "HEAD"):
+            # Files named with the search index's version (`?v=`) never change: cache them for
+            # good; anything else may change with the next build: revalidate (a 304 is cheap).
+            parts = urlsplit(self.path)
+            versioned = parts.path.startswith("/search/") and "v=" in parts.query
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "same-origin")
         super().end_headers()
@@ -35,6 +41,7 @@ class PortalHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        self._cache_set = True
         self.end_headers()
         if not head:
             self.wfile.write(data)
@@ -57,10 +64,12 @@ class PortalHandler(SimpleHTTPRequestHandler):
         return True
 
     def do_GET(self):
+        self._cache_set = False  # one handler serves every request of a kept-alive connection
         if not self._api(head=False):
             super().do_GET()
 
     def do_HEAD(self):
+        self._cache_set = False
         if not self._api(head=True):
             super().do_HEAD()
 

@@ -1,8 +1,9 @@
-// Search page (搜索决定书): reads the static bigram index written by search/static_index.py.
-// No library, no server. The query is cut into pairs of characters exactly as the text was
-// (search/analysis.py: NFKC, lower case, letters and digits only), so any two or more
-// characters that occur in a decision find it. Positions make a phrase exact; exact matches
-// rank first. All state is in the address (?q=&organ=&year=&offence=&kind=&penalty=&sort=&page=),
+// Search page (搜索决定书): reads the static index written by search/static_index.py.
+// No library, no server. Query words are squeezed exactly as the text was (search/analysis.py:
+// NFKC, lower case, letters and digits only); a word of two characters is looked up as a pair,
+// of three as a triple, a longer one by its triples and, for the candidates only, the positions
+// of the triples that tile it. So any two or more characters that occur in a decision find it,
+// and every hit holds each word whole (as whoosh's phrases do). All state is in the address (?q=&organ=&year=&offence=&kind=&penalty=&sort=&page=),
 // so results can be bookmarked, shared and paged with ordinary links.
 (function () {
   "use strict";
@@ -36,19 +37,23 @@
     return terms;
   }
 
-  function shardOf(gram, shards) {
-    return (gram.charCodeAt(0) * 65599 + gram.charCodeAt(1)) % shards;
+  function shardOf(term, shards) {
+    var h = 0;
+    for (var i = 0; i < term.length; i++) h = (h * 65599 + term.charCodeAt(i)) % 2147483647;
+    return h % shards;
   }
 
-  function load(path, kind) {
-    if (!fetched[path]) {
-      fetched[path] = fetch(base + path).then(function (res) {
+  // Everything but meta.json carries the index version, so it can be cached for good.
+  function load(path, kind, version) {
+    var url = base + path + (version ? "?v=" + version : "");
+    if (!fetched[url]) {
+      fetched[url] = fetch(url).then(function (res) {
         if (!res.ok) throw new Error(path + " " + res.status);
         return kind === "json" ? res.json() : res.arrayBuffer();
       });
-      fetched[path].catch(function () { delete fetched[path]; });
+      fetched[url].catch(function () { delete fetched[url]; });
     }
-    return fetched[path];
+    return fetched[url];
   }
 
   function readVarint(bytes, state) {
@@ -61,77 +66,114 @@
     return n;
   }
 
-  // The postings of one pair: Map(document number -> positions), empty when it occurs nowhere.
-  function postings(meta, gram) {
-    return load("shards/" + shardOf(gram, meta.shards) + ".bin", "bin").then(function (buf) {
+  // One pair or triple: { docs: sorted document numbers, pos: where its positions are } or null.
+  function lookup(meta, term) {
+    var shard = shardOf(term, meta.shards);
+    return load("terms/" + shard + ".bin", "bin", meta.v).then(function (buf) {
       var view = new DataView(buf);
       var count = view.getUint32(0, true);
-      var key = gram.charCodeAt(0) * 65536 + gram.charCodeAt(1);
+      var key = [term.charCodeAt(0), term.charCodeAt(1), term.length > 2 ? term.charCodeAt(2) : 0];
       var lo = 0, hi = count - 1, found = -1;
       while (lo <= hi) {
-        var mid = (lo + hi) >> 1, at = 4 + mid * 12;
-        var k = view.getUint16(at, true) * 65536 + view.getUint16(at + 2, true);
-        if (k === key) { found = at; break; }
-        if (k < key) lo = mid + 1; else hi = mid - 1;
+        var mid = (lo + hi) >> 1, at = 4 + mid * 14, cmp = 0;
+        for (var u = 0; u < 3 && !cmp; u++) cmp = view.getUint16(at + 2 * u, true) - key[u];
+        if (!cmp) { found = at; break; }
+        if (cmp < 0) lo = mid + 1; else hi = mid - 1;
       }
-      var map = new Map();
-      if (found < 0) return map;
-      var start = 4 + count * 12 + view.getUint32(found + 4, true);
-      var bytes = new Uint8Array(buf, start, view.getUint32(found + 8, true));
-      var state = { at: 0 };
-      var docs = readVarint(bytes, state), doc = 0;
-      for (var i = 0; i < docs; i++) {
-        doc += readVarint(bytes, state);
-        var npos = readVarint(bytes, state), pos = 0, list = new Array(npos);
-        for (var j = 0; j < npos; j++) { pos += readVarint(bytes, state); list[j] = pos; }
-        map.set(doc, list);
+      if (found < 0) return null;
+      var start = 4 + count * 14 + view.getUint32(found + 6, true);
+      var bytes = new Uint8Array(buf, start, view.getUint32(found + 10, true));
+      var state = { at: 0 }, pos = null;
+      if (term.length > 2) pos = { shard: shard, at: readVarint(bytes, state), length: readVarint(bytes, state) };
+      var head = readVarint(bytes, state), n = Math.floor(head / 2), docs = new Int32Array(n);
+      if (head % 2) {
+        for (var i = 0, k = 0; k < n; i++) {
+          var b = bytes[state.at + (i >> 3)];
+          if (b & (1 << (i & 7))) docs[k++] = i;
+        }
+      } else {
+        for (var j = 0, doc = -1; j < n; j++) { doc += readVarint(bytes, state) + 1; docs[j] = doc; }
       }
-      return map;
+      return { docs: docs, pos: pos };
     });
   }
 
-  function grams(term) {
-    var out = [];
-    for (var i = 0; i + 1 < term.length; i++) out.push(term.slice(i, i + 2));
+  // Positions of a triple in the documents of `wanted` (a Set): Map(document -> positions).
+  function positionsIn(meta, entry, wanted) {
+    return load("pos/" + entry.pos.shard + ".bin", "bin", meta.v).then(function (buf) {
+      var bytes = new Uint8Array(buf, entry.pos.at, entry.pos.length), state = { at: 0 }, out = new Map();
+      for (var i = 0; i < entry.docs.length; i++) {
+        var n = readVarint(bytes, state), doc = entry.docs[i];
+        if (!wanted.has(doc)) { for (var s = 0; s < n; s++) readVarint(bytes, state); continue; }
+        var list = new Array(n), p = 0;
+        for (var j = 0; j < n; j++) { p += readVarint(bytes, state); list[j] = p; }
+        out.set(doc, list);
+      }
+      return out;
+    });
+  }
+
+  function intersect(a, b) {  // two sorted lists
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
     return out;
   }
 
-  // Documents holding every pair of every term; `exact` when each term occurs as a whole.
+  function pieces(term, size) {
+    var out = [];
+    for (var i = 0; i + size <= term.length; i++) if (out.indexOf(term.slice(i, i + size)) < 0) out.push(term.slice(i, i + size));
+    return out;
+  }
+
+  // Offsets of the triples that cover a word: 0, 3, 6, …, and the last.
+  function tiles(term) {
+    var out = [];
+    for (var o = 0; o + 3 < term.length; o += 3) out.push(o);
+    out.push(term.length - 3);
+    return out;
+  }
+
+  // The documents where one word occurs whole (sorted).
+  async function word(meta, term) {
+    var size = term.length === 2 ? 2 : 3, parts = pieces(term, size);
+    var entries = await Promise.all(parts.map(function (t) { return lookup(meta, t); }));
+    if (entries.some(function (e) { return !e; })) return [];
+    var docs = entries.map(function (e) { return e.docs; }).sort(function (a, b) { return a.length - b.length; })
+      .reduce(function (acc, d) { return acc ? intersect(acc, d) : Array.from(d); }, null);
+    if (term.length <= 3 || !docs.length) return docs;
+    var wanted = new Set(docs), offsets = tiles(term);
+    var maps = await Promise.all(offsets.map(function (o) {
+      return positionsIn(meta, entries[parts.indexOf(term.slice(o, o + 3))], wanted);
+    }));
+    var sets = maps.slice(1).map(function (m) { return m; });
+    return docs.filter(function (doc) {
+      var first = maps[0].get(doc);
+      var later = sets.map(function (m) { return new Set(m.get(doc)); });
+      return first.some(function (p) {
+        for (var k = 0; k < later.length; k++) if (!later[k].has(p + offsets[k + 1])) return false;
+        return true;
+      });
+    });
+  }
+
+  // Documents where every word of the query occurs whole (each an exact match).
   async function find(query) {
     var meta = await load("meta.json", "json");
     var terms = queryTerms(query);
     if (!terms.length) return { meta: meta, terms: terms, hits: [] };
-    var all = [];
-    terms.forEach(function (t) { grams(t).forEach(function (g) { if (all.indexOf(g) < 0) all.push(g); }); });
-    var maps = await Promise.all(all.map(function (g) { return postings(meta, g); }));
-    var byGram = new Map();
-    all.forEach(function (g, i) { byGram.set(g, maps[i]); });
-    var smallest = maps.reduce(function (a, b) { return a.size <= b.size ? a : b; });
-    var hits = [];
-    smallest.forEach(function (_, doc) {
-      for (var m = 0; m < maps.length; m++) if (!maps[m].has(doc)) return;
-      var exactTerms = 0, occurrences = 0;
-      terms.forEach(function (term) {
-        var gs = grams(term), sets = gs.map(function (g) { return byGram.get(g).get(doc); });
-        var later = sets.slice(1).map(function (list) { return new Set(list); });
-        var n = 0;
-        sets[0].forEach(function (p) {
-          for (var i = 0; i < later.length; i++) if (!later[i].has(p + i + 1)) return;
-          n++;
-        });
-        if (n) exactTerms++;
-        occurrences += n;
-      });
-      hits.push({ id: doc, exactTerms: exactTerms, exact: exactTerms === terms.length, occurrences: occurrences });
-    });
-    return { meta: meta, terms: terms, hits: hits };
+    var lists = await Promise.all(terms.map(function (t) { return word(meta, t); }));
+    var docs = lists.reduce(function (acc, d) { return acc ? intersect(acc, d) : d; }, null);
+    return { meta: meta, terms: terms, hits: docs.map(function (doc) { return { id: doc, exact: true }; }) };
   }
 
   function facetsOf(meta, buf) {
-    var bytes = new Uint8Array(buf);
+    var bytes = new Uint8Array(buf), n = meta.count;
     return function (doc) {
-      var at = doc * 5;
-      return { organ: bytes[at], offence: bytes[at + 1], year: bytes[at + 2] + meta.first_year, kind: bytes[at + 3], bits: bytes[at + 4] };
+      var year = meta.years[0][0];
+      for (var i = 0; i < meta.years.length && meta.years[i][1] <= doc; i++) year = meta.years[i][0];
+      return { organ: bytes[doc], offence: bytes[n + doc], year: year, kind: bytes[2 * n + doc], bits: bytes[3 * n + doc] };
     };
   }
 
@@ -176,10 +218,16 @@
     select.value = chosen;
   }
 
+  function rank(value, terms, weight) {
+    var r = 0;
+    terms.forEach(function (t) { if (value === t) r += 2 * weight; else if (value.indexOf(t) >= 0) r += weight; });
+    return r;
+  }
+
   function facetOptions(meta) {
     return {
       organ: { options: meta.organs.map(function (o) { return [o, o]; }), value: function (f) { return meta.organs[f.organ]; } },
-      year: { options: meta.years.slice().reverse().map(function (y) { return [String(y), y + "年"]; }), value: function (f) { return String(f.year); } },
+      year: { options: meta.years.map(function (y) { return [String(y[0]), y[0] + "年"]; }), value: function (f) { return String(f.year); } },
       offence: { options: meta.offences.map(function (o) { return [o, o]; }), value: function (f) { return f.offence ? meta.offences[f.offence - 1] : null; } },
       kind: { options: meta.kinds, value: function (f) { return meta.kinds[f.kind][0]; } },
       penalty: { options: meta.penalty_types, multi: function (f) {
@@ -205,9 +253,8 @@
   }
 
   // A paragraph with ~110 characters around the first match, every match in <mark>.
-  function snippet(fields, order, terms, exact) {
-    var rx = matcher(terms), pairs = matcher([].concat.apply([], terms.map(grams)));
-    var candidates = exact ? [rx, pairs] : [pairs];
+  function snippet(fields, order, terms) {
+    var candidates = [matcher(terms)];
     for (var c = 0; c < candidates.length; c++) {
       for (var i = 0; i < order.length; i++) {
         var value = (fields[order[i]] || "").normalize("NFKC").replace(/\s+/g, " ").trim();
@@ -292,9 +339,10 @@
       return;
     }
     statusEl.textContent = "正在搜索……";
-    var result = await find(p.q);
-    var meta = result.meta;
-    var facets = facetsOf(meta, await load("facets.bin", "bin"));
+    var meta0 = await load("meta.json", "json");
+    var both = await Promise.all([find(p.q), load("facets.bin", "bin", meta0.v)]);
+    var result = both[0], meta = result.meta;
+    var facets = facetsOf(meta, both[1]);
     var t = tests(meta, p), defs = facetOptions(meta);
     FILTERS.forEach(function (name) {
       var counts = new Map(), def = defs[name];
@@ -306,16 +354,22 @@
       fillSelect(name, def.options, counts, p[name]);
     });
     var hits = result.hits.filter(function (h) { return passes(t, facets(h.id), null); });
+    // Relevance: a word in the offence (the whole offence first), then in the organ; then newest.
+    var offenceRank = meta.offences.map(function (o) { return rank(squeeze(o), result.terms, 4); });
+    var organRank = meta.organs.map(function (o) { return rank(squeeze(o), result.terms, 1); });
+    hits.forEach(function (h) {
+      var f = facets(h.id);
+      h.score = (f.offence ? offenceRank[f.offence - 1] : 0) + organRank[f.organ];
+    });
     hits.sort(function (a, b) {
       if (p.sort === "newest") return a.id - b.id;
       if (p.sort === "oldest") return b.id - a.id;
-      return (b.exactTerms - a.exactTerms) || (b.occurrences - a.occurrences) || (a.id - b.id);
+      return (b.score - a.score) || (a.id - b.id);
     });
-    var exact = hits.filter(function (h) { return h.exact; }).length;
     var pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
     p.page = Math.min(Math.max(1, p.page), pages);
     var shown = hits.slice((p.page - 1) * PAGE_SIZE, p.page * PAGE_SIZE);
-    var docs = await Promise.all(shown.map(function (h) { return load("docs/" + h.id + ".json", "json"); }));
+    var docs = await Promise.all(shown.map(function (h) { return load("docs/" + h.id + ".json", "json", meta.v); }));
     listEl.textContent = "";
     var order = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"].map(function (f) {
       return meta.fields.indexOf(f);
@@ -333,7 +387,6 @@
       }
     } else {
       statusEl.textContent = "“" + p.q + "”共找到 " + hits.length + " 份决定书" +
-        (exact < hits.length ? "（完全匹配 " + exact + " 份）" : "") +
         (pages > 1 ? "，第 " + p.page + " 页，共 " + pages + " 页" : "") + "。";
     }
     shown.forEach(function (h, i) {
@@ -346,8 +399,7 @@
       var kind = meta.kinds.find(function (k) { return k[0] === doc.k; });
       var fields = doc.f, offence = fields[meta.fields.indexOf("offence")];
       var facts = [kind ? kind[1] : "", fields[meta.fields.indexOf("organ")], cnDate(doc.d), offence, fields[meta.fields.indexOf("penalties")]];
-      li.append(h2, text("p", facts.filter(Boolean).join(" · "), "hint"), snippet(fields, order, result.terms, h.exact));
-      if (!h.exact) li.append(text("p", "未找到连续的“" + result.terms.join("”“") + "”，仅包含其中的字词。", "hint"));
+      li.append(h2, text("p", facts.filter(Boolean).join(" · "), "hint"), snippet(fields, order, result.terms));
       listEl.append(li);
     });
     renderPages(p, hits.length ? pages : 0);
