@@ -60,7 +60,11 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
             if any(a <= s.start and s.end <= b for a, b, why in guard if why == "public field"):
                 continue  # 颖鑫 in the business name 福州市鼓楼区颖鑫客栈: the organisation's name is public
         if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
-            if any(a < s.end and s.start < b and not (why == "keep list" and ("NameList" in s.rule or "RoleCue" in s.rule))
+            listed = "NameList" in s.rule or "RoleCue" in s.rule
+            # after a cue or in a list of people, the tagger's LOC for exactly that word (伙同吴水、林土)
+            # is a misreading: a place does not stand there
+            if any(a < s.end and s.start < b and not (listed and (why == "keep list" or (
+                    why == "tagger LOC" and (a, b) == (s.start, s.end))))
                    for a, b, why in guard):
                 continue
         kept.append(s)

@@ -58,6 +58,7 @@ CASES = [
     ("违法行为人许志强在福州市马尾区琅岐镇海屿村3组57号的小区地下车库", "ADDRESS", "福州市马尾区琅岐镇海屿村3组57号"),
     ("违法行为人陈氏兰（TRAN THI LAN），女", "PERSON", "TRAN THI LAN"),
     ("违法行为人蔡某某伙同李春生、陈燊霖、黄丽杰在福州市台江区群众路207号的网吧", "PERSON", "黄丽杰"),
+    ("违法行为人陈某某伙同吴水、林土、杨芳坤在福州市马尾区", "PERSON", "吴水"),  # LAC read 吴水 as a place
     ("驾驶车牌号为闽A·VQCRM的小型轿车行驶至", "PLATE", "闽A·VQCRM"),  # the dotted form, letters only
 ]
 
