@@ -59,6 +59,7 @@ CASES = [
     ("违法行为人陈氏兰（TRAN THI LAN），女", "PERSON", "TRAN THI LAN"),
     ("违法行为人蔡某某伙同李春生、陈燊霖、黄丽杰在福州市台江区群众路207号的网吧", "PERSON", "黄丽杰"),
     ("违法行为人陈某某伙同吴水、林土、杨芳坤在福州市马尾区", "PERSON", "吴水"),  # LAC read 吴水 as a place
+    ("阻碍民警依法执行职务。现场群众文明证实了上述事实。", "PERSON", "文明"),  # s2000 PEN-2026-000692
     ("驾驶车牌号为闽A·VQCRM的小型轿车行驶至", "PLATE", "闽A·VQCRM"),  # the dotted form, letters only
 ]
 
