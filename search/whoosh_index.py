@@ -9,6 +9,9 @@ with the same API and half the index size (issue 5).
 Text is analysed by `search.analysis.BigramTokenizer` (pairs of characters with real token
 positions), so every two-character word and district name matches, decision numbers match by
 any run of their digits, and a query word of several characters is a phrase: an exact match.
+Queries (`_Index`) intersect the cached document sets of a word's pairs and check longer words
+on each candidate's squeezed text (the `squeezed` column), which is far cheaper in Python than
+whoosh's phrase matching and BM25F over every hit; the total stays exact.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import columns, index
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
 from search.analysis import FIELD_BREAK, BigramTokenizer, ExactPositions, query_terms, squeeze
@@ -35,7 +38,6 @@ INDEX_NAME = "decisions"
 BOOSTS = {"decision_no": 32.0, "offence": 16.0, "organ": 8.0, "legal_basis": 4.0, "parties": 2.0, "penalties": 1.0}
 REST = ["kind", "date", "other", "text"]
 SEP = "\x1e"  # between the boosted fields and the rest in the `squeezed` column (not a word character)
-FORMAT = 2  # 2: the `squeezed` column; an index without it is rebuilt by the next build
 SNIPPET_FIELDS = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"]
 
 
@@ -44,28 +46,28 @@ class SearchError(ValueError):
 
 
 def schema() -> Schema:
-    def text(stored=True):
-        field = TEXT(analyzer=BigramTokenizer(), stored=stored, multitoken_query="phrase", phrase=True)
-        field.format = ExactPositions(field_boost=field.format.field_boost)
-        return field
-
+    """`all` (every searchable field, pairs with positions, so whoosh's own phrase queries work
+    on it too) is the one indexed text; the fields shown are stored, and searched through `all`
+    and the `squeezed` column (one inverted index instead of nine: half the indexing time)."""
+    all_ = TEXT(analyzer=BigramTokenizer(), stored=False, multitoken_query="phrase", phrase=True)
+    all_.format = ExactPositions(field_boost=all_.format.field_boost)
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         url=ID(stored=True, sortable=True),
-        all=text(stored=False),
-        decision_no=text(),
-        organ=text(),
+        all=all_,
+        decision_no=STORED(),
+        organ=STORED(),
         organ_exact=ID(),
-        offence=text(),
+        offence=STORED(),
         offence_exact=ID(),
-        legal_basis=text(),
-        penalties=text(),
+        legal_basis=STORED(),
+        penalties=STORED(),
         penalty_type=KEYWORD(stored=True, commas=True),
         amount=NUMERIC(float, stored=True),
-        parties=text(),
-        other=text(),
-        text=text(),
+        parties=STORED(),
+        other=STORED(),
+        text=STORED(),
         decided_on=DATETIME(stored=True, sortable=True),
         year=NUMERIC(int, stored=True),
         # Every searchable field squeezed (search.analysis), the boosted ones first: phrases are
@@ -171,7 +173,7 @@ class _Index:
         self.target = target
         self.ix = index.open_dir(target, indexname=INDEX_NAME)
         if "squeezed" not in self.ix.schema:
-            raise SearchError("搜索索引的格式过旧: 请重新运行 publish.py build")
+            raise SearchError(f"{target} 中没有搜索索引 (只有旧格式的): 请重新运行 publish.py build")
         self.reader = self.ix.reader()
         self.searcher = self.ix.searcher()
         n = self.reader.doc_count_all()

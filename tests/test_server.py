@@ -106,3 +106,20 @@ def test_without_an_index_the_api_says_so(sample, tmp_path):
     finally:
         server.shutdown()
     assert status == 503 and "publish.py build" in data["error"]
+
+
+def test_static_files_are_compressed_and_versioned_index_files_cached_for_good(base):
+    req = urllib.request.Request(base + "/search/meta.json", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req) as res:
+        import gzip
+
+        meta = json.loads(gzip.decompress(res.read()))
+        assert res.headers["Content-Encoding"] == "gzip" and res.headers["Cache-Control"] == "no-cache"
+        modified = res.headers["Last-Modified"]
+    req = urllib.request.Request(base + "/search/meta.json", headers={"If-Modified-Since": modified,
+                                                                      "Accept-Encoding": "gzip"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req)
+    assert err.value.code == 304
+    status, headers, _ = get(f"{base}/search/facets.bin?v={meta['v']}")
+    assert status == 200 and "immutable" in headers["Cache-Control"] and not headers["Content-Encoding"]
