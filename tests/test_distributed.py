@@ -36,13 +36,15 @@ def sample_exports(tmp_path_factory):
 
 
 def _seed_state(source, target):
-    """A fresh state that shares only the site's progress secret: no caches, no index, no log."""
+    """A fresh state that shares only the site's progress secret: no index, no log (and the
+    builds are given caches of their own, not the test session's shared one)."""
     (target / "progress").mkdir(parents=True)
     shutil.copy2(source / "progress" / "secret", target / "progress" / "secret")
 
 
 def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster):
-    local = build(sample_exports, tmp_path / "local", tmp_path / "state-local", executor="local")
+    local = build(sample_exports, tmp_path / "local", tmp_path / "state-local", executor="local",
+                  cache_dir=tmp_path / "cache-local")
     assert local.swapped and local.published > 10
     _seed_state(tmp_path / "state-local", tmp_path / "state-dask")
     with distributed.Client(cluster, set_as_default=False) as client:
@@ -50,16 +52,18 @@ def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster):
         executor = DaskExecutor(client=client)
         original = executor.map
         executor.map = lambda fn, items, done=None: seen.append(len(items)) or original(fn, items, done)
-        remote = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor, shards=4)
+        remote = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor, shards=4,
+                       cache_dir=tmp_path / "cache-dask")
         assert remote.swapped and remote.published == local.published
         assert seen and seen[0] >= 3  # several shards went to the workers, not one task per record
         # nothing is sent again once cached on the staff machine: a rebuild never touches the cluster
         seen.clear()
-        again = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor)
+        again = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor,
+                      cache_dir=tmp_path / "cache-dask")
         assert again.swapped and seen == []
     assert same_tree(tmp_path / "local", tmp_path / "dask") == []
     # the caches written from the workers' results are the ones a local build writes
-    assert same_tree(tmp_path / "state-local" / "cache" / "redaction", tmp_path / "state-dask" / "cache" / "redaction") == []
+    assert same_tree(tmp_path / "cache-local" / "redaction", tmp_path / "cache-dask" / "redaction") == []
 
 
 def test_shards_follow_organ_then_year_and_keep_every_record():
@@ -110,6 +114,6 @@ class _OtherRules(LocalExecutor):
 def test_results_of_other_rules_are_refused_and_nothing_is_published(tmp_path):
     exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
     with pytest.raises(RuntimeError, match="规则版本"):
-        build(exports, tmp_path / "out", tmp_path / "state", executor=_OtherRules(1))
+        build(exports, tmp_path / "out", tmp_path / "state", executor=_OtherRules(1), cache_dir=tmp_path / "cache")
     assert not (tmp_path / "out").exists()
-    assert not list((tmp_path / "state").glob("cache/redaction/*/*.json"))
+    assert not list((tmp_path / "cache").glob("redaction/*/*.json"))
