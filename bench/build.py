@@ -96,13 +96,14 @@ def main() -> None:
     ap.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-build"))
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic exports (publish.py sample --seed)")
     args = ap.parse_args()
     for n in args.decisions:
         work = args.workdir / str(n)
         exports = work / "exports"
         if not exports.exists():
             subprocess.run([PY, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
-                            "--seed", "9"], check=True, stdout=subprocess.DEVNULL)
+                            "--seed", str(args.seed)], check=True, stdout=subprocess.DEVNULL)
         for sub in ("output", "state"):
             shutil.rmtree(work / sub, ignore_errors=True)
         shutil.rmtree(exports / "penalty" / "new", ignore_errors=True)
