@@ -23,8 +23,22 @@ def pattern(terms: list[str]) -> re.Pattern | None:
 
 def snippet(text: str, terms: list[str]) -> tuple[str, str] | None:
     """(plain with [[marks]], html with <mark>), or None when no term occurs in `text`."""
-    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
     rx = pattern(terms)
+    if rx is not None and text and len(text) > 4 * LENGTH:
+        # Normalising a long text costs more than the rest of a query: when the term occurs in
+        # it as stored, normalise only a window around the first occurrence.
+        m = rx.search(text)
+        if m is not None:
+            lo = max(0, m.start() - 2 * BEFORE)
+            window = snippet(text[lo : m.end() + LENGTH], terms)
+            if window is not None:
+                plain, marked = window
+                if lo > 0 and not plain.startswith("…"):
+                    plain, marked = "…" + plain, "…" + marked
+                if m.end() + LENGTH < len(text) and not plain.endswith("…"):
+                    plain, marked = plain + "…", marked + "…"
+                return plain, marked
+    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
     if rx is None:
         return (_cut(text, 0), html.escape(_cut(text, 0))) if text else None
     first = rx.search(text)

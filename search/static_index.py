@@ -8,8 +8,9 @@ positions make a phrase exact (exact matches rank first).
 
 Layout under `<site>/search/` (format 2):
 
-- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to every other
-  file, so those can be cached for good), the shard count, the field names, the facet tables
+- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to the files
+  below but `facets.bin`, so those can be cached for good; the page preloads `meta.json` and
+  `facets.bin`, which are revalidated), the shard count, the field names, the facet tables
   (organs, offences, kinds, penalty types) and, per year, the first decision of that year;
 - `facets.bin`: four columns of one byte per decision (decisions numbered newest first, so
   sorting by date is sorting by number and a year is a range): organ, offence (0: none), kind,
@@ -124,9 +125,12 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
     offence_ix = {o: i + 1 for i, o in enumerate(offences)}  # 0: none
     col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
     years: list[list[int]] = []  # [year, first decision of that year], newest first
+    shown: list[str] = []  # docs/<n>.json
     for n, d in enumerate(ordered):
         doc = document(d)
         texts = [doc.fields[f] for f in FIELDS]
+        shown.append(json.dumps({"n": d.decision_no, "u": d.url, "d": d.decided_on.isoformat(), "k": d.kind,
+                                 "f": texts}, ensure_ascii=False, separators=(",", ":")))
         pairs, triples = _terms(texts)
         for g in pairs:
             docs_of[g].append(n)
@@ -136,7 +140,11 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
             _varint(p, len(where))
             prev = 0
             for pos in where:
-                _varint(p, pos - prev)
+                gap = pos - prev
+                if gap < 0x80:
+                    p.append(gap)
+                else:
+                    _varint(p, gap)
                 prev = pos
         bits = 0
         for t in doc.penalty_types:
@@ -176,11 +184,7 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
         digest.update(blob)
         digest.update(pos)
         written += len(blob) + len(pos)
-    for n, d in enumerate(ordered):
-        doc = document(d)
-        shown = {"n": d.decision_no, "u": d.url, "d": d.decided_on.isoformat(), "k": d.kind,
-                 "f": [doc.fields[f] for f in FIELDS]}
-        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    for n, text in enumerate(shown):
         digest.update(text.encode("utf-8"))
         (root / "docs" / f"{n}.json").write_text(text, encoding="utf-8")
     facets = bytes(col_organ + col_offence + col_kind + col_bits)

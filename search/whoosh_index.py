@@ -15,6 +15,7 @@ whoosh's phrase matching and BM25F over every hit; the total stays exact.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import os
 import shutil
@@ -22,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
+from itertools import accumulate
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -182,6 +184,24 @@ class _Index:
         self.heads = [t.partition(SEP)[0].split(FIELD_BREAK) for t in self.texts]
         dates = self.reader.column_reader("decided_on", translate=True)
         self.dates = [dates[i] for i in range(n)]
+        newest = sorted(range(n), key=lambda d: (-self.dates[d].toordinal(), d))
+        self.newest_rank = [0] * n  # position of each decision when sorted newest first
+        for r, d in enumerate(newest):
+            self.newest_rank[d] = r
+        # Per ranked field: its distinct values joined by NUL (a term never holds one), where each
+        # starts, and the decisions having it, so "which decisions have t in the offence" is one
+        # scan of a short string, not a test per hit.
+        self.fields = []
+        for i in range(len(BOOSTS)):
+            groups: dict[str, list[int]] = {}
+            for d, head in enumerate(self.heads):
+                groups.setdefault(head[i], []).append(d)
+            values = list(groups)
+            starts, at = [], 0
+            for v in values:
+                starts.append(at)
+                at += len(v) + 1
+            self.fields.append(("\x00".join(values), starts, [groups[v] for v in values]))
         self.urls = self.reader.column_reader("url", translate=True)
         self.live = set(range(n)) - set(self.reader.all_deleted_docnums() if self.reader.has_deletions() else ())
         self.terms: OrderedDict[tuple[str, str], frozenset] = OrderedDict()
@@ -203,11 +223,13 @@ class _Index:
             if (field, text) not in leaf:
                 continue
             m = leaf.postings(field, text)
-            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):  # whoosh 3 codec: whole blocks
+            if hasattr(m, "_read_data") and hasattr(m, "_next_block"):  # whoosh 3 codec: whole blocks
+                add = base.__add__
                 while m.is_active():
-                    if m._ids is None:
-                        m._read_ids()
-                    ids.extend(base + i for i in m._ids[m._i:])
+                    if m._data is None:
+                        m._read_data()
+                    raw = m._data[0]  # the block's ids, delta-coded unless stored as bytes
+                    ids.extend(map(add, raw if m._byteids else accumulate(raw)))
                     m._next_block()
             else:
                 ids.extend(base + i for i in m.all_ids())
@@ -243,17 +265,45 @@ class _Index:
                 break
         return found or set()
 
-    def score(self, doc: int, terms: list[str]) -> float:
-        """Ranking: a term in the number, then the offence, organ, legal basis, parties, penalties
-        (each field outranks those after it; the whole field more than a part of it), then how often the terms occur (a fraction below 1
-        per term); ties go to the newest (see `search_index`)."""
-        head, text, s = self.heads[doc], self.texts[doc], 0.0
+    def in_field(self, i: int, term: str) -> dict[int, bool]:
+        """Decisions whose ranked field i holds `term` -> whether it is the whole field."""
+        joined, starts, groups = self.fields[i]
+        out: dict[int, bool] = {}
+        at = joined.find(term)
+        while at >= 0:
+            k = bisect.bisect_right(starts, at) - 1
+            end = starts[k + 1] - 1 if k + 1 < len(starts) else len(joined)
+            whole = at == starts[k] and at + len(term) == end
+            for d in groups[k]:
+                out[d] = whole
+            at = joined.find(term, end + 1)
+        return out
+
+    def ranked(self, docs: set[int], terms: list[str], wanted: int) -> tuple[list[int], dict[int, float]]:
+        """The first `wanted` hits by relevance: a term in the number, then the offence, organ,
+        legal basis, parties, penalties (each field outranks those after it, the whole field more
+        than a part of it), then newest. Field matches are found per distinct value of a field,
+        not per hit. (Counting occurrences in every hit cost more than the rest of a query.)"""
+        bonus: dict[int, float] = {}
         for t in terms:
-            for w, f in zip(BOOSTS.values(), head):
-                if t in f:
-                    s += w * 1.5 if t == f else w  # the whole field, e.g. the offence itself
-            s += min(text.count(t), 99) / 100 / len(terms)
-        return s
+            for i, w in enumerate(BOOSTS.values()):
+                for d, whole in self.in_field(i, t).items():
+                    if d in docs:
+                        bonus[d] = bonus.get(d, 0.0) + (w * 1.5 if whole else w)
+        tiers: dict[float, list[int]] = {}
+        for d, b in bonus.items():
+            tiers.setdefault(b, []).append(d)
+        out: list[int] = []
+        scores: dict[int, float] = {}
+        for b in sorted(tiers, reverse=True) + [0.0]:
+            need = wanted - len(out)
+            if need <= 0:
+                break
+            members = tiers[b] if b else [d for d in docs if d not in bonus]
+            for d in heapq.nsmallest(need, members, key=self.newest_rank.__getitem__):
+                out.append(d)
+                scores[d] = b
+        return out, scores
 
 
 _cache: dict[str, _Index] = {}
@@ -359,17 +409,15 @@ def search_index(state_dir, query: str, organ=None, year=None, offence=None, kin
     query, terms, flt = _checked(query, dict(organ=organ, year=year, offence=offence, kind=kind, penalty=penalty))
     with _searcher(state_dir) as ix:
         docs = _hits(ix, terms, flt)
-        dates = ix.dates
         wanted = page * pagelen
-        if sort == "oldest":
-            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (dates[d], d))
-            scores = {}
-        elif sort == "newest" or not terms:
-            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (-dates[d].toordinal(), d))
-            scores = {}
+        scores: dict[int, float] = {}
+        if sort == "relevance" and terms:
+            ranked, scores = ix.ranked(docs, terms, wanted)
         else:
-            scores = {d: ix.score(d, terms) for d in docs}
-            ranked = heapq.nsmallest(wanted, docs, key=lambda d: (-scores[d], -dates[d].toordinal(), d))
+            ranked = sorted(docs, key=ix.newest_rank.__getitem__)
+            if sort == "oldest":
+                ranked.reverse()
+            ranked = ranked[:wanted]
         hits = []
         for n in ranked[(page - 1) * pagelen :]:
             stored = ix.searcher.stored_fields(n)

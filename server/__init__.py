@@ -55,6 +55,7 @@ _gzip_cache = _GzipCache()
 
 class PortalHandler(SimpleHTTPRequestHandler):
     state_dir: Path = Path("state")
+    protocol_version = "HTTP/1.1"  # keep-alive: a search page fetches a dozen small files
     server_version = "portal"
     sys_version = ""
 

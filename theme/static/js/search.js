@@ -127,12 +127,20 @@
     return out;
   }
 
-  // Offsets of the triples that cover a word: 0, 3, 6, …, and the last.
-  function tiles(term) {
-    var out = [];
-    for (var o = 0; o + 3 < term.length; o += 3) out.push(o);
-    out.push(term.length - 3);
-    return out;
+  // Offsets of the triples that cover a word with the fewest position bytes to fetch
+  // (at least the first and the last; 0, 3, 6, … when all cost the same).
+  function tiles(term, cost) {
+    var n = term.length, best = [{ cost: 0, tiles: [] }];
+    for (var c = 1; c <= n; c++) best[c] = null;
+    for (var o = 0; o + 3 <= n; o++) {
+      for (var c2 = o; c2 < o + 3; c2++) {  // from any cover reaching o or beyond
+        var from = best[c2];
+        if (!from || c2 < o) continue;
+        var to = o + 3, total = from.cost + cost(term.slice(o, o + 3));
+        if (!best[to] || total < best[to].cost) best[to] = { cost: total, tiles: from.tiles.concat([o]) };
+      }
+    }
+    return best[n].tiles;
   }
 
   // The documents where one word occurs whole (sorted).
@@ -143,7 +151,7 @@
     var docs = entries.map(function (e) { return e.docs; }).sort(function (a, b) { return a.length - b.length; })
       .reduce(function (acc, d) { return acc ? intersect(acc, d) : Array.from(d); }, null);
     if (term.length <= 3 || !docs.length) return docs;
-    var wanted = new Set(docs), offsets = tiles(term);
+    var wanted = new Set(docs), offsets = tiles(term, function (t) { return entries[parts.indexOf(t)].pos.length + 64; });
     var maps = await Promise.all(offsets.map(function (o) {
       return positionsIn(meta, entries[parts.indexOf(term.slice(o, o + 3))], wanted);
     }));
@@ -339,26 +347,30 @@
       return;
     }
     statusEl.textContent = "正在搜索……";
-    var meta0 = await load("meta.json", "json");
-    var both = await Promise.all([find(p.q), load("facets.bin", "bin", meta0.v)]);
+    // meta.json and facets.bin are preloaded by the page (not versioned: revalidated), the rest
+    // of the index is fetched once the query is known.
+    var marks = window.portalSearch.marks = { start: started };
+    var both = await Promise.all([find(p.q), load("facets.bin", "bin")]);
+    marks.found = performance.now();
     var result = both[0], meta = result.meta;
     var facets = facetsOf(meta, both[1]);
+    result.hits.forEach(function (h) { h.f = facets(h.id); });
     var t = tests(meta, p), defs = facetOptions(meta);
     FILTERS.forEach(function (name) {
       var counts = new Map(), def = defs[name];
       result.hits.forEach(function (h) {
-        var f = facets(h.id);
+        var f = h.f;
         if (!passes(t, f, name)) return;
         (def.multi ? def.multi(f) : [def.value(f)]).forEach(function (v) { if (v != null) counts.set(v, (counts.get(v) || 0) + 1); });
       });
       fillSelect(name, def.options, counts, p[name]);
     });
-    var hits = result.hits.filter(function (h) { return passes(t, facets(h.id), null); });
+    var hits = result.hits.filter(function (h) { return passes(t, h.f, null); });
     // Relevance: a word in the offence (the whole offence first), then in the organ; then newest.
     var offenceRank = meta.offences.map(function (o) { return rank(squeeze(o), result.terms, 4); });
     var organRank = meta.organs.map(function (o) { return rank(squeeze(o), result.terms, 1); });
     hits.forEach(function (h) {
-      var f = facets(h.id);
+      var f = h.f;
       h.score = (f.offence ? offenceRank[f.offence - 1] : 0) + organRank[f.organ];
     });
     hits.sort(function (a, b) {
@@ -369,7 +381,9 @@
     var pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
     p.page = Math.min(Math.max(1, p.page), pages);
     var shown = hits.slice((p.page - 1) * PAGE_SIZE, p.page * PAGE_SIZE);
+    marks.ranked = performance.now();
     var docs = await Promise.all(shown.map(function (h) { return load("docs/" + h.id + ".json", "json", meta.v); }));
+    marks.docs = performance.now();
     listEl.textContent = "";
     var order = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"].map(function (f) {
       return meta.fields.indexOf(f);
@@ -405,6 +419,7 @@
     renderPages(p, hits.length ? pages : 0);
     listEl.setAttribute("data-state", "ready");
     window.portalSearch.lastTiming = performance.now() - started;
+    marks.done = performance.now();
   }
 
   window.portalSearch = { squeeze: squeeze, queryTerms: queryTerms, shardOf: shardOf, find: find, lastTiming: null };
