@@ -51,7 +51,7 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     tok = starts.get(pos)
     if tok and tok[0] > g and tok[1] in WORD_TAGS:
         if not (name_ends and (g == pos + 2 or tok[0] == end)
-                and (tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
+                and (boundary_ok or tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
             return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
     if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]):
         return None  # a preposition before a word, not a surname: 报警人向民警反映, 与其
