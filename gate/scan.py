@@ -130,7 +130,7 @@ def _contents(display: str, data: bytes, name: str):
 
 
 def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]],
-              raw: Automaton | None = None) -> list[Leak]:
+              raw: Automaton | None = None, patterns: bool = True) -> list[Leak]:
     leaks, seen = [], set()
     if isinstance(text, Binary):
         # random bytes spell short ASCII strings by chance (MIN in an encrypted file), so a binary
@@ -145,7 +145,7 @@ def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]
                 if key not in seen:
                     seen.add(key)
                     leaks.append(Leak(name, record, "personal string", _excerpt(view, start, end)))
-        for kind, start, end in find_patterns(view):
+        for kind, start, end in find_patterns(view) if patterns else ():
             key = ("(pattern)", kind, view[start:end])
             if key not in seen:
                 seen.add(key)
@@ -167,7 +167,11 @@ def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]]) -> list[Leak]:
+def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None, patterns: bool = True) -> list[Leak]:
+    """Leaks in the site: every secret, and (with `patterns`) every bare valid ID, phone, card or
+    plate. `files` (relative paths) limits the scan, for a build that knows which files it
+    linked unchanged from a site already scanned (see pipeline: only new secrets are looked
+    for there)."""
     site_dir = pathlib.Path(site_dir)
     owners: dict[str, list[str]] = {}
     for record, values in secrets.items():
@@ -179,14 +183,20 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]]) -> list[Lea
     encoded = _encoded(owners)
     raw = Automaton(encoded)
     leaks: list[Leak] = []
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+    if files is None:
+        paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    else:
+        paths = [site_dir / f for f in sorted(files)]
+    if not owners and not patterns:
+        return []
+    for path in paths:
         rel = str(path.relative_to(site_dir))
         try:
             for name, text in _contents(rel, path.read_bytes(), rel):
                 if isinstance(text, Binary):
-                    leaks.extend(scan_text(name, text, raw, encoded, raw))
+                    leaks.extend(scan_text(name, text, raw, encoded, raw, patterns))
                 else:
-                    leaks.extend(scan_text(name, text, auto, owners))
+                    leaks.extend(scan_text(name, text, auto, owners, patterns=patterns))
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     return leaks

@@ -91,6 +91,43 @@ def _carry_forward(exports: Exports, previous: dict, public: dict, sel: Selectio
     return kept
 
 
+def _gate_version() -> str:
+    import hashlib
+
+    import gate
+
+    h = hashlib.sha256()
+    for path in sorted(Path(gate.__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State):
+    """The leak gate. Files written by this build are scanned for every secret and pattern; files
+    linked unchanged from the site online were scanned when they were written, so only secrets
+    that site's gate did not know are looked for in them (none, when nothing changed)."""
+    import hashlib
+
+    from gate import scan_site
+
+    version = _gate_version()
+    fingerprints = {hashlib.sha256(v.encode("utf-8")).hexdigest() for values in secrets.values() for v in values}
+    memory = {"version": version, "secrets": sorted(fingerprints)}
+    known = state.load_gate_memory(version)
+    every = {str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()}
+    if known is None:
+        kept = set()
+    kept = kept & every
+    leaks = scan_site(staging, secrets, files=every - kept)
+    if kept:
+        new = {label: [v for v in values if hashlib.sha256(v.encode("utf-8")).hexdigest() not in known]
+               for label, values in secrets.items()}
+        new = {label: values for label, values in new.items() if values}
+        if new:
+            leaks += scan_site(staging, new, files=kept, patterns=False)
+    return leaks, memory
+
+
 def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = report.timings
@@ -140,15 +177,15 @@ def build(options: BuildOptions) -> BuildReport:
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
         with timed("gate"):
-            from gate import scan_site
-
-            report.leaks = scan_site(staging, secrets)
+            report.leaks, gate_memory = _gate(staging, secrets, data.results.get("kept_files", set()), state)
         if report.leaks:
             swap.discard(staging)
             return report
         state.stage_render_keys(data.results.get("render_keys", {}))
+        state.forget_gate_memory()
         swap.swap_in(staging, output)
         state.commit_render_keys()
+        state.save_gate_memory(gate_memory)
     except BaseException:
         swap.discard(staging)
         raise

@@ -120,6 +120,26 @@ class State:
             os.replace(pending, self.render_keys_path)
 
 
+    # -- what the gate of the site online looked for (fingerprints, never the strings) ------
+    @property
+    def gate_memory_path(self) -> Path:
+        return self.root / "gate-memory.json"
+
+    def load_gate_memory(self, version: str) -> set[str] | None:
+        """Fingerprints of the secrets the online site was scanned for, if by this gate's code."""
+        try:
+            data = json.loads(self.gate_memory_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return set(data["secrets"]) if data.get("version") == version else None
+
+    def forget_gate_memory(self) -> None:
+        self.gate_memory_path.unlink(missing_ok=True)
+
+    def save_gate_memory(self, memory: dict) -> None:
+        atomic_write(self.gate_memory_path, json.dumps(memory).encode("utf-8"))
+
+
 def cache_key(*parts) -> str:
     blob = json.dumps([plain(p) for p in parts], ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -173,3 +173,26 @@ def test_incremental_build_equals_a_full_build(tmp_path, exports):
     before = (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino
     build(exports, out, state, today=date(2026, 12, 2))
     assert (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino == before, "linked, not rewritten"
+
+
+def test_gate_looks_for_new_secrets_in_pages_linked_unchanged(tmp_path, exports):
+    """A page kept from the site online is not scanned again for what it was scanned for, but a
+    personal string first known in this build is looked for there too."""
+    from pipeline import _gate
+    from pipeline.state import State
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state).swapped
+    kept = {"decisions/pen-t-2/index.html"}
+    known = {"PEN-T-1": ["郑海涛", "13805912345"]}
+    state_ = State(state)
+    leaks, memory = _gate(out, known, kept, state_)
+    assert leaks == []
+    state_.save_gate_memory(memory)
+    # "殴打" is on that page; as a secret nobody knew before, it must be found there
+    leaks, _ = _gate(out, {**known, "PEN-T-9": ["殴打"]}, kept, state_)
+    assert {leak.file for leak in leaks} >= kept
+    # and a secret the online site was already scanned for is not looked for again in kept files
+    state_.save_gate_memory({**memory, "secrets": memory["secrets"] + _gate(out, {"x": ["殴打"]}, set(), state_)[1]["secrets"]})
+    leaks, _ = _gate(out, {**known, "PEN-T-9": ["殴打"]}, kept, state_)
+    assert not any(leak.file in kept for leak in leaks)
