@@ -66,7 +66,39 @@ class SearchGenerator(_StageGenerator):
     def run(self, out, site):
         from search import publish_search
 
-        self.after_swap(publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out))
+        key = self._key()
+        marker = Path(self.data.state_dir) / "search" / "built-for"
+        previous = self.data.previous_output
+        unchanged = (
+            previous is not None and (previous / "search").is_dir()
+            and (Path(self.data.state_dir) / "search" / "current").exists()
+            and marker.exists() and marker.read_text(encoding="utf-8") == key
+        )
+        if unchanged:  # the same decisions as the site online: its index files, and the whoosh index, stand
+            for path in sorted(p for p in (previous / "search").rglob("*") if p.is_file()):
+                out._reuse(str(path.relative_to(previous)))
+            return
+        marker.unlink(missing_ok=True)
+        swap_in = publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out)
+
+        def after():
+            swap_in()
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(key, encoding="utf-8")
+
+        self.after_swap(after)
+
+    def _key(self) -> str:
+        """What both indexes are made of: the published decisions and the search code."""
+        import hashlib
+
+        import search
+        from portal.writing import digest
+
+        code = hashlib.sha256()
+        for path in sorted(Path(search.__file__).parent.glob("*.py")):
+            code.update(path.read_bytes())
+        return digest(code.hexdigest(), sorted((d.id, d.slug, d.content_hash, d.first_published_on) for d in self.data.decisions))
 
 
 class StatsGenerator(_StageGenerator):
