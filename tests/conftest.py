@@ -87,3 +87,12 @@ def demo_site(tmp_path_factory):
     report = build(ROOT / "samples" / "demo", base / "output", base / "state")
     assert report.swapped, [str(x) for x in report.leaks[:5]]
     return base / "output"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, one for the whole session (tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

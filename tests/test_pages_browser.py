@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from browser import ARTIFACTS, chromium, serve
+from browser import ARTIFACTS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +40,13 @@ def pages(demo_site):
     }
 
 
-def test_every_page_type_is_accessible_and_obeys_the_csp(demo_site, pages):
+def test_every_page_type_is_accessible_and_obeys_the_csp(demo_site, pages, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     ARTIFACTS.mkdir(exist_ok=True)
     axe = Axe()
     failures = []
-    with serve(demo_site) as base, chromium() as browser:
+    with serve(demo_site) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         console: list[str] = []
         page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
@@ -68,8 +68,8 @@ def test_every_page_type_is_accessible_and_obeys_the_csp(demo_site, pages):
     assert not failures, "\n".join(failures)
 
 
-def test_keyboard_skip_link_and_mobile_layout(demo_site, pages):
-    with serve(demo_site) as base, chromium() as browser:
+def test_keyboard_skip_link_and_mobile_layout(demo_site, pages, browser):
+    with serve(demo_site) as base:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(base + pages["decision"])
         page.keyboard.press("Tab")
@@ -82,8 +82,8 @@ def test_keyboard_skip_link_and_mobile_layout(demo_site, pages):
         page.screenshot(path=str(ARTIFACTS / "page-decision-mobile.png"), full_page=True)
 
 
-def test_reading_works_without_javascript(demo_site, pages):
-    with serve(demo_site) as base, chromium() as browser:
+def test_reading_works_without_javascript(demo_site, pages, browser):
+    with serve(demo_site) as base:
         context = browser.new_context(java_script_enabled=False)
         page = context.new_page()
         page.goto(base + pages["decision"])
@@ -93,8 +93,8 @@ def test_reading_works_without_javascript(demo_site, pages):
         assert page.locator("table.decision-list tbody tr").count() > 10
 
 
-def test_print_stylesheet_hides_navigation(demo_site, pages):
-    with serve(demo_site) as base, chromium() as browser:
+def test_print_stylesheet_hides_navigation(demo_site, pages, browser):
+    with serve(demo_site) as base:
         page = browser.new_page()
         page.goto(base + pages["decision"])
         page.emulate_media(media="print")

@@ -2,23 +2,18 @@
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
-import threading
 
 import pytest
+from browser import serve
 
 from progress import publish_progress
 from progress.derive import normalise
 from progress.standalone import render_lookup_site
 from records.model import ProgressEvent, ProgressRecord, Source
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 CASE_NO, CODE = "A3501025000002026100045", "K7QM-2XHD"
 NOT_FOUND = "未找到与该案件编号和查询码相符的办理进度"
@@ -26,11 +21,6 @@ NOT_FOUND = "未找到与该案件编号和查询码相符的办理进度"
 
 def at(day: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(f"{day}T09:30:00").replace(tzinfo=TZ)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +36,8 @@ def site_url(tmp_path_factory):
     publish_progress([record], root, tmp_path_factory.mktemp("state"), today=datetime.date(2026, 11, 1),
                      settings={"PROGRESS_MIN_FILES": 10})
     render_lookup_site(root)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+    with serve(root) as url:
+        yield url
 
 
 @pytest.fixture
