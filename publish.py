@@ -91,7 +91,12 @@ def build(exports: Path, output: Path, state_dir: Path, today: str | None, stric
     for leak in report.leaks[:50]:
         click.echo(f"泄露: {leak}", err=True)
     if report.leaks:
-        raise click.ClickException(f"泄露检查发现 {len(report.leaks)} 处个人信息, 未发布 (原站点保持不变)")
+        listing = state_dir / "logs" / "last-leaks.txt"
+        listing.parent.mkdir(parents=True, exist_ok=True)
+        listing.write_text("".join(f"{leak}\n" for leak in report.leaks), encoding="utf-8")
+        raise click.ClickException(
+            f"泄露检查发现 {len(report.leaks)} 处个人信息, 未发布 (原站点保持不变); 全部列表: {listing}"
+        )
     if options.strict and report.problems:
         raise click.ClickException(f"--strict: {len(report.problems)} 条记录无效, 未发布任何内容 (原站点保持不变)")
     click.echo(
