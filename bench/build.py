@@ -45,7 +45,7 @@ def build(exports: Path, output: Path, state: Path) -> dict:
     result = measured([PY, str(ROOT / "publish.py"), "build", "--exports", str(exports), "--output", str(output),
                        "--state", str(state), "--today", TODAY])
     log = state / "logs" / "last-build.json"
-    result["stages"] = json.loads(log.read_text())["timings"] if log.exists() and result["code"] == 0 else {}
+    result["stages"] = json.loads(log.read_text())["timings"] if log.exists() else {}
     return result
 
 

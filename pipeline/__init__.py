@@ -180,6 +180,7 @@ def build(options: BuildOptions) -> BuildReport:
             report.leaks, gate_memory = _gate(staging, secrets, data.results.get("kept_files", set()), state)
         if report.leaks:
             swap.discard(staging)
+            _write_figures(options, report)
             return report
         state.stage_render_keys(data.results.get("render_keys", {}))
         state.forget_gate_memory()
@@ -208,6 +209,12 @@ def build(options: BuildOptions) -> BuildReport:
             found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
         entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
     state.save_published(entries)
-    figures = {"today": today.isoformat(), "published": report.published, "timings": report.timings}
-    atomic_write(Path(options.state) / "logs" / "last-build.json", json.dumps(figures, indent=1).encode("utf-8"))
+    _write_figures(options, report)
     return report
+
+
+def _write_figures(options: BuildOptions, report: BuildReport) -> None:
+    """Per-stage figures of this build, for staff and bench/build.py (also when the gate stopped it)."""
+    figures = {"today": options.today.isoformat(), "published": report.published, "swapped": report.swapped,
+               "leaks": len(report.leaks), "timings": report.timings}
+    atomic_write(Path(options.state) / "logs" / "last-build.json", json.dumps(figures, indent=1).encode("utf-8"))
