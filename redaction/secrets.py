@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from redaction.lexicon import common_word
-from redaction.names import given_name, is_foreign, word_list
+from redaction.names import compound_surnames, given_name, is_foreign, surnames, word_list
 from redaction.recognizers.known_party import person_fields
 from redaction.variants import address_tail, date_strings
 
@@ -116,6 +116,8 @@ def secrets_for(known, spans, public: list[str], text: str | None = None) -> lis
         v = v.strip()
         if len(v) < 2 or re.fullmatch(r"[\W_]+", v):
             continue
+        if v in compound_surnames() or v in surnames():
+            continue  # a surname alone names no one, and every pseudonym (皇甫某) carries it
         if any(v in p for p in public if p):
             continue
         out.append(v)

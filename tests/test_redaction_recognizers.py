@@ -54,6 +54,7 @@ CASES = [
     ("报警人向民警反映情况", "PERSON", None),  # 向 is a preposition here
     ("被侵害人安静报警", "PERSON", "安静"),  # a name that is a word, after a cue, where a name ends
     ("骗取被侵害人江山人民币3600元", "PERSON", "江山"),  # a word-name ended by the next word
+    ("事后黄垚与皇甫火然发生争执", "PERSON", "皇甫火然"),  # the tagger marked 皇甫 alone (sample 10000, seed 7)
     ("多次向被侵害人夏天发送恐吓信息", "PERSON", "夏天"),  # a time word is a name after a cue that only introduces people
     ("窃得被侵害人夏天的电动自行车一辆", "PERSON", "夏天"),  # (sample 1000, seed 7: it leaked)
     ("在福州市仓山区则徐大道378号的KTV包厢内", "PERSON", None),  # LAC read 徐大道 as a name

@@ -23,11 +23,18 @@ class TaggedNameRecognizer(Recognizer):
                 a, why = a - 2, why + ["compound surname joined"]
             elif text[a - 1:a + 1] in compound_surnames():
                 a, why = a - 1, why + ["compound surname joined"]
-            # a lone surname followed by its given name as another token: 郑 / 海涛
-            if b - a == 1 and n + 1 < len(toks) and toks[n + 1][1] - toks[n + 1][0] <= 2:
+            # a lone surname followed by its given name as another token: 郑 / 海涛, 皇甫 / 火然
+            lone = b - a == 1 or text[a:b] in compound_surnames()
+            if lone and n + 1 < len(toks) and toks[n + 1][0] == b and toks[n + 1][1] - toks[n + 1][0] <= 2:
                 nxt = toks[n + 1]
                 if all("\u4e00" <= c <= "\u9fff" and c not in STOP for c in nxt[2]):
                     b, why = nxt[1], why + ["given name joined"]
+            elif lone:  # the given name swallowed by the next token: take one or two name characters
+                end = b
+                while end < len(text) and end - b < 2 and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in STOP and text[end] != "某":
+                    end += 1
+                if end > b:
+                    b, why = end, why + ["given name cut from the next word"]
             # a function character absorbed at the end: 彭宇称
             while b - a > 2 and text[b - 1] in STOP:
                 b, why = b - 1, why + ["trailing function character dropped"]
