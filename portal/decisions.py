@@ -82,6 +82,5 @@ class DecisionGenerator(Generator):
         out.page("404.html", "404")
 
         feeds.write_feeds(out, self.settings, published, self.withdrawals, self.data.today)
-        self.data.results["written"] = out.written
         pages = [p for p in self.context.get("pages", [])]
         sitemap.write_sitemap(out, self.settings, published, pages, [*self.kinds.values(), *self.organs, *self.years, *self.offences])

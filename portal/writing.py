@@ -81,7 +81,6 @@ class PageWriter:
         results = data.results if data else {}
         self.new_keys: dict[str, str] = results.setdefault("render_keys", {})
         self.kept: set[str] = results.setdefault("kept_files", set())
-        self.written: list[str] = []
 
     def _reuse(self, relative: str) -> bool:
         if self.previous is None:
@@ -94,7 +93,6 @@ class PageWriter:
         return True
 
     def page(self, relative: str, template: str, key: str | None = None, **context) -> None:
-        self.written.append(relative)
         if key is not None:
             key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
             self.new_keys[relative] = key
@@ -110,7 +108,6 @@ class PageWriter:
     def raw(self, relative: str, data: bytes | str) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        self.written.append(relative)
         if self.previous is not None:
             source = self.previous / relative
             try:
