@@ -153,11 +153,11 @@ def build(options: BuildOptions) -> BuildReport:
                               options.executor, options.scheduler, options.shards)
     public = {d.id: redacted[d.id].public for d in sel.public}
     previous = state.load_published()
-    kept = _carry_forward(exports, previous, public, sel, today, report)
+    carried = _carry_forward(exports, previous, public, sel, today, report)
 
     log_events = audit.read(options.state)
     first = audit.first_publication(log_events)
-    decisions = [*public.values(), *(k[0] for k in kept.values())]
+    decisions = [*public.values(), *(c[0] for c in carried.values())]
     for d in decisions:
         d.first_published_on = first.get(d.id, today)
         d.reviewed_by, d.reviews = [], None
@@ -173,7 +173,7 @@ def build(options: BuildOptions) -> BuildReport:
         with timed("render"):
             render_site(staging, data, options.production, options.settings)
         secrets = {d.source.where(d.id): redacted[d.id].secrets for d in exports.decisions}
-        for did, (_, found, _) in kept.items():
+        for did, (_, found, _) in carried.items():
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
         with timed("gate"):
@@ -203,8 +203,8 @@ def build(options: BuildOptions) -> BuildReport:
     audit.append(options.state, report.events)
     entries = {}
     for d in decisions:
-        if d.id in kept:
-            _, found, end = kept[d.id]
+        if d.id in carried:
+            _, found, end = carried[d.id]
         else:
             found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
         entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
