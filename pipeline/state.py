@@ -17,6 +17,17 @@ from records.model import Penalty, PublicDecision, PublicParty, plain
 log = logging.getLogger(__name__)
 
 
+def read_json(path: Path, if_damaged: str):
+    """A JSON file of the state, or None when it is missing; a damaged one is logged and ignored."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s 已损坏, %s: %s", path, if_damaged, exc)
+        return None
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -40,14 +51,7 @@ class State:
         return self.cache_root / stage / key[:2] / f"{key}.json"
 
     def cache_get(self, stage: str, key: str) -> dict | None:
-        path = self.cache_path(stage, key)
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("缓存 %s 已损坏, 重新计算: %s", path, exc)
-            return None
+        return read_json(self.cache_path(stage, key), "重新计算")
 
     def cache_put(self, stage: str, key: str, value: dict) -> None:
         atomic_write(self.cache_path(stage, key), json.dumps(value, ensure_ascii=False).encode("utf-8"))
@@ -59,13 +63,7 @@ class State:
 
     def load_published(self) -> dict[str, dict]:
         """id -> {"decision": plain PublicDecision, "secrets": [...]} of the last successful build."""
-        try:
-            return json.loads(self.published_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("%s 已损坏, 视为首次发布: %s", self.published_path, exc)
-            return {}
+        return read_json(self.published_path, "视为首次发布") or {}
 
     def save_published(self, entries: dict[str, dict]) -> None:
         blob = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -99,13 +97,7 @@ class State:
         return self.root / "render-keys.json"
 
     def load_render_keys(self) -> dict[str, str]:
-        try:
-            return json.loads(self.render_keys_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("%s 已损坏, 全部页面重新生成: %s", self.render_keys_path, exc)
-            return {}
+        return read_json(self.render_keys_path, "全部页面重新生成") or {}
 
     def stage_render_keys(self, keys: dict[str, str]) -> None:
         """Before the swap: forget the old keys (the site they describe is about to go) and keep
@@ -127,10 +119,7 @@ class State:
 
     def load_gate_memory(self, version: str) -> set[str] | None:
         """Fingerprints of the secrets the online site was scanned for, if by this gate's code."""
-        try:
-            data = json.loads(self.gate_memory_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        data = read_json(self.gate_memory_path, "泄露检查全部重做") or {}
         return set(data["secrets"]) if data.get("version") == version else None
 
     def forget_gate_memory(self) -> None:
