@@ -23,7 +23,13 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(root: Path):
     """Serve a built site on 127.0.0.1 (a free port) for the duration of the block."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running(server):
+    """Run an HTTP server bound to 127.0.0.1 in a thread for the duration of the block; its URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

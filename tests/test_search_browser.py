@@ -3,10 +3,10 @@ recall of the static index against a plain substring scan for a few hundred quer
 from __future__ import annotations
 
 import re
-import threading
 from urllib.parse import quote
 
 import pytest
+from browser import running
 
 from search.analysis import squeeze
 from search.recall import SubstringScan, recall_queries
@@ -33,10 +33,8 @@ def site_url(sample):
     from server import make_server
 
     site, state, _ = sample
-    server = make_server(site, state)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with running(make_server(site, state)) as url:
+        yield url
 
 
 @pytest.fixture

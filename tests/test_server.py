@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from urllib.parse import quote
 
 import pytest
+from browser import running
 
 from search.recall import SubstringScan
 from search.sample_site import shared_sample_site
@@ -23,10 +23,8 @@ def base(sample):
     from server import make_server
 
     site, state, _ = sample
-    server = make_server(site, state)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with running(make_server(site, state)) as url:
+        yield url
 
 
 def get(url: str):
@@ -99,12 +97,8 @@ def test_unknown_api_paths_are_404_and_the_openapi_description_is_served(base):
 def test_without_an_index_the_api_says_so(sample, tmp_path):
     from server import make_server
 
-    server = make_server(sample[0], tmp_path)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        status, data = api(f"http://127.0.0.1:{server.server_address[1]}", "q=" + quote("台江"))
-    finally:
-        server.shutdown()
+    with running(make_server(sample[0], tmp_path)) as url:
+        status, data = api(url, "q=" + quote("台江"))
     assert status == 503 and "publish.py build" in data["error"]
 
 
