@@ -2,8 +2,8 @@
 whose inputs did not change.
 
 A page rendered with a `key` (a digest of everything it shows) is not rendered again while the
-key is the one recorded by the last build: the file of the site now online is hard-linked into
-the new site instead. Raw files whose bytes equal the online ones are linked too. The build
+key is the one recorded by the last build and the online file is still the one it wrote (size,
+time and inode): that file is hard-linked into the new site instead. Raw files whose bytes equal the online ones are linked too. The build
 swaps in a complete new folder either way, and files it linked unchanged are known to the gate,
 which scanned them when they were first written.
 """
@@ -45,6 +45,11 @@ def _link_or_copy(source: Path, target: Path) -> None:
         target.write_bytes(source.read_bytes())
 
 
+def _stamp(st: os.stat_result) -> str:
+    """Which file this is: a page linked from the site online must be the one the last build wrote."""
+    return f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}"
+
+
 def write_bytes(output_path: str | Path, relative: str, data: bytes) -> Path:
     path = Path(output_path, relative)
     try:
@@ -82,11 +87,17 @@ class PageWriter:
         self.new_keys: dict[str, str] = results.setdefault("render_keys", {})
         self.kept: set[str] = results.setdefault("kept_files", set())
 
-    def _reuse(self, relative: str) -> bool:
+    def _reuse(self, relative: str, stamp: str | None = None) -> bool:
+        """Link the online file into the new site; with a `stamp`, only if it is still the very
+        file the last build wrote (an online file edited since is rendered again)."""
         if self.previous is None:
             return False
         source = self.previous / relative
-        if not source.is_file():
+        try:
+            st = source.stat()
+        except OSError:
+            return False
+        if stamp is not None and stamp != _stamp(st):
             return False
         _link_or_copy(source, self.output_path / relative)
         self.kept.add(relative)
@@ -95,15 +106,18 @@ class PageWriter:
     def page(self, relative: str, template: str, key: str | None = None, **context) -> None:
         if key is not None:
             key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
-            self.new_keys[relative] = key
-            if self.old_keys.get(relative) == key and self._reuse(relative):
+            old_key, _, old_stamp = self.old_keys.get(relative, "").partition(" ")
+            if old_key == key and self._reuse(relative, old_stamp):
+                self.new_keys[relative] = f"{key} {old_stamp}"
                 return
         ctx = dict(self.generator.context)
         ctx.update(context)
         ctx["SITEURL"] = siteurl_for(self.settings, relative)
         ctx["output_file"] = relative
         html = self.generator.get_template(template).render(ctx)
-        write_bytes(self.output_path, relative, html.encode("utf-8"))
+        path = write_bytes(self.output_path, relative, html.encode("utf-8"))
+        if key is not None:
+            self.new_keys[relative] = f"{key} {_stamp(path.stat())}"
 
     def raw(self, relative: str, data: bytes | str) -> None:
         if isinstance(data, str):
