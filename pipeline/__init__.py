@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipeline import audit, swap
-from pipeline.redact_stage import redact_all
-from pipeline.render import render_site
-from pipeline.state import State, atomic_write, public_from_plain
+from pipeline import manifest
+from pipeline.state import atomic_write
 from pipeline.timing import Timings
-from portal.site_data import SiteData
-from publication import Selection, normalise_no, select
-from records import Exports, load_exports
 from records.model import Problem, PublicDecision, plain
+
+# The stages (Pelican, whoosh, matplotlib, the tagger …) are imported by `build` only when it
+# has work to do: a rebuild with nothing changed stops before any of them (pipeline/manifest.py).
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +56,7 @@ class BuildReport:
     leaks: list = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     swapped: bool = False
+    unchanged: bool = False  # nothing to do: the site online is the one these inputs make
     timings: Timings = field(default_factory=Timings)
 
     @property
@@ -67,6 +66,8 @@ class BuildReport:
 
 def _link_reviews(decisions: list[PublicDecision]) -> None:
     """Link each published reconsideration with the published penalty it reviewed, both ways."""
+    from publication import normalise_no
+
     penalties = {normalise_no(d.decision_no): d for d in decisions if d.kind == "penalty"}
     for rec in sorted((d for d in decisions if d.kind == "reconsideration"), key=lambda d: (d.decided_on, d.id)):
         target = penalties.get(normalise_no(rec.original_decision_no or ""))
@@ -75,8 +76,10 @@ def _link_reviews(decisions: list[PublicDecision]) -> None:
             target.reviewed_by.append(rec.slug)
 
 
-def _carry_forward(exports: Exports, previous: dict, public: dict, sel: Selection, today: date, report: BuildReport):
+def _carry_forward(exports, previous: dict, public: dict, sel, today: date, report: BuildReport):
     """A decision published before whose record is unreadable in this export stays as it was."""
+    from pipeline.state import public_from_plain
+
     kept = {}
     for did in sorted(exports.unreadable_ids):
         entry = previous.get(did)
@@ -128,9 +131,41 @@ def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: S
     return leaks, memory
 
 
+def _summary(report: BuildReport) -> dict:
+    """What a rebuild with nothing changed reports again (pipeline/manifest.py)."""
+    return {"published": report.published, "withdrawals": report.withdrawals, "expired": report.expired,
+            "excluded": report.excluded, "carried_forward": report.carried_forward,
+            "problems": [plain(p) for p in report.problems]}
+
+
+def _unchanged(options: BuildOptions, report: BuildReport, saved: dict) -> BuildReport:
+    report.unchanged = report.swapped = True
+    report.published, report.withdrawals = saved["published"], saved["withdrawals"]
+    report.expired, report.excluded = saved["expired"], saved["excluded"]
+    report.carried_forward = list(saved["carried_forward"])
+    report.problems = [Problem(**p) for p in saved["problems"]]
+    _write_figures(options, report)
+    return report
+
+
 def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = report.timings
+    with timed("unchanged check"):
+        inputs = manifest.inputs_digest(options)
+        saved = manifest.unchanged(options, inputs)
+    if saved is not None:
+        return _unchanged(options, report, saved)
+    manifest.forget(options.state)
+
+    from pipeline import audit, swap
+    from pipeline.redact_stage import redact_all
+    from pipeline.render import render_site
+    from pipeline.state import State
+    from portal.site_data import SiteData
+    from publication import select
+    from records import load_exports
+
     today = options.today
     state = State(options.state, options.cache_dir)
     with timed("load"):
@@ -209,6 +244,7 @@ def build(options: BuildOptions) -> BuildReport:
             found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
         entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
     state.save_published(entries)
+    manifest.save(options, inputs, _summary(report))
     _write_figures(options, report)
     return report
 
@@ -216,5 +252,5 @@ def build(options: BuildOptions) -> BuildReport:
 def _write_figures(options: BuildOptions, report: BuildReport) -> None:
     """Per-stage figures of this build, for staff and bench/build.py (also when the gate stopped it)."""
     figures = {"today": options.today.isoformat(), "published": report.published, "swapped": report.swapped,
-               "leaks": len(report.leaks), "timings": report.timings}
+               "unchanged": report.unchanged, "leaks": len(report.leaks), "timings": report.timings}
     atomic_write(Path(options.state) / "logs" / "last-build.json", json.dumps(figures, indent=1).encode("utf-8"))

@@ -15,13 +15,13 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.building"
 
 
-def _previous(output: Path) -> Path:
+def previous_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
 
 
 def recover(output: Path) -> None:
     """Undo the effects of a build that died mid-swap or mid-render."""
-    previous = _previous(output)
+    previous = previous_dir(output)
     if previous.exists() and not output.exists():
         os.replace(previous, output)
     shutil.rmtree(previous, ignore_errors=True)
@@ -37,7 +37,7 @@ def fresh_staging(output: Path) -> Path:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    previous = _previous(output)
+    previous = previous_dir(output)
     if output.exists():
         os.replace(output, previous)
     os.replace(staging, output)

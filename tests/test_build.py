@@ -124,6 +124,11 @@ def test_a_leak_stops_the_swap(tmp_path, exports, monkeypatch):
         return results
 
     monkeypatch.setattr(redaction, "redact_many", leaky)
+    # a bug comes with a change of the code, which is an input of the build (pipeline/manifest.py)
+    from pipeline import manifest
+
+    real_code = manifest._code_digest
+    monkeypatch.setattr(manifest, "_code_digest", lambda: real_code() + "-with-the-bug")
     report = build(exports, out, state, cache_dir=tmp_path / "fresh-cache")
     assert not report.swapped and report.leaks
     assert any("郑海涛" not in str(leak) and "decisions/" in leak.file for leak in report.leaks), "names the file, not the secret"
@@ -167,11 +172,13 @@ def test_incremental_build_equals_a_full_build(tmp_path, exports):
     build(exports, full, tmp_path / "state-copy", today=date(2026, 12, 2))
     assert same_tree(out, full) == []
     assert not (out / "decisions" / "pen-t-3").exists(), "expired"
-    # and a rebuild with nothing changed renders no decision page again
+    # and a rebuild whose records did not change renders no decision page again (an export file
+    # written again is a change of the inputs, so the build runs, and links the pages)
     keys = json.loads((state / "render-keys.json").read_text(encoding="utf-8"))
     assert "decisions/pen-t-2/index.html" in keys
     before = (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino
-    build(exports, out, state, today=date(2026, 12, 2))
+    (exports / "b.yaml").write_bytes((exports / "b.yaml").read_bytes())
+    assert not build(exports, out, state, today=date(2026, 12, 2)).unchanged
     assert (out / "decisions" / "pen-t-2" / "index.html").stat().st_ino == before, "linked, not rewritten"
 
 

@@ -1,0 +1,178 @@
+"""A rebuild with nothing changed: recognise it cheaply and leave the site as it is.
+
+A successful build records, in `--state/manifest.json`, a fingerprint of everything its output
+depends on and a fingerprint of what it left behind:
+
+- the inputs: every export file the loader reads (name, size, modification and change times,
+  inode, as the parse cache trusts them), the code and data that shape the output (every file
+  of the stage folders, the theme, the hand-written pages, the settings, the installed packages'
+  names and versions, the Python version), the options that change the output (`--today`,
+  `--strict`, `--production`, setting overrides, the `PORTAL_*` environment);
+- the state it leaves (every file of `--state` but the caches and logs: audit log, what was
+  published, progress secrets, the whoosh index), by name, size, times and inode;
+- the site online (every file of `--output`), by name, size, modification time and inode.
+
+When the next build finds all three the same, its output would be the same bytes (the build is
+deterministic: same exports, state and `--today`, same output), nothing would be due that is not
+already done (expiry and withdrawals depend on `--today`, which is part of the fingerprint; the
+audit log would get no event), so it reports what the recorded build reported and stops. Any
+difference, or a missing or damaged manifest, runs the whole build. A build that is not a no-op
+removes the manifest before it changes anything, so a build that dies halfway cannot leave a
+manifest that describes a site no longer online.
+
+Only the standard library is imported here: the check must cost a few stat calls, not the
+imports of the stages.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+from pathlib import Path
+
+FORMAT = 1
+NAME = "manifest.json"
+ROOT = Path(__file__).resolve().parent.parent
+# What shapes the output besides the data (tests/, bench/, samples/ do not).
+CODE_DIRS = ["records", "publication", "redaction", "portal", "search", "progress", "stats", "opendata", "gate",
+             "pipeline", "theme", "content"]
+CODE_FILES = ["pelicanconf.py", "publishconf.py", "publish.py"]
+# State that is not an input of the output: content-addressed caches and the build's own logs.
+STATE_SKIP = {"cache", "logs", NAME}
+
+
+def _walk(folder: str, prefix: str = ""):
+    """(relative path, lstat) of every entry under `folder`, sorted, not following links."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        st = entry.stat(follow_symlinks=False)
+        yield rel, st, entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, rel + "/")
+
+
+def _stat_line(rel: str, st: os.stat_result, entry, ctime: bool) -> str:
+    kind = "l" if entry.is_symlink() else "f"
+    line = f"{kind} {rel} {st.st_size} {st.st_mtime_ns} {st.st_ino}"
+    if ctime:
+        line += f" {st.st_ctime_ns}"
+    if kind == "l":
+        line += " -> " + os.readlink(entry.path)
+        if ctime:  # an input read through a link: what it points at counts too
+            try:
+                target = os.stat(entry.path)
+                line += f" {target.st_size} {target.st_mtime_ns} {target.st_ctime_ns} {target.st_ino}"
+            except OSError:
+                line += " dangling"
+    return line
+
+
+def tree_digest(folder: Path, skip: set[str] = frozenset(), ctime: bool = False) -> str | None:
+    """A digest of the names, sizes, times and inodes under `folder` (None if it is missing).
+    Every file counts, whatever its name, so it describes at least what any reader of the folder
+    reads; links are not followed into folders (as `Path.rglob` does not)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    h = hashlib.sha256()
+    for rel, st, entry in _walk(str(folder)):
+        if rel.split("/", 1)[0] in skip:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            h.update(f"d {rel}\n".encode("utf-8", "surrogateescape"))
+            continue
+        h.update((_stat_line(rel, st, entry, ctime) + "\n").encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    h = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    paths = [ROOT / name for name in CODE_FILES]
+    for name in CODE_DIRS:
+        paths += [p for p in (ROOT / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(paths):
+        h.update(str(path.relative_to(ROOT)).encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except FileNotFoundError:
+            h.update(b"missing")
+        h.update(b"\0")
+    for key in ("purelib", "platlib"):  # installed distributions, with their versions
+        folder = sysconfig.get_paths().get(key)
+        if folder and os.path.isdir(folder):
+            h.update("\n".join(sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))).encode())
+    return h.hexdigest()
+
+
+def _exports_digest(exports: Path) -> str:
+    """Every file under the exports (a superset of what `records.loader` reads), with the change
+    time as well, so that a rewrite that kept size and modification time still counts."""
+    folder = Path(exports)
+    return f"{folder.resolve()} {tree_digest(folder, ctime=True)}"
+
+
+def inputs_digest(options) -> str:
+    """Everything the output is made from, as far as a build can tell without reading it."""
+    settings = json.dumps(options.settings or {}, sort_keys=True, default=repr)
+    env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PORTAL_"))
+    h = hashlib.sha256()
+    for part in (_code_digest(), _exports_digest(options.exports), options.today.isoformat(),
+                 str(bool(options.strict)), str(bool(options.production)), settings, json.dumps(env),
+                 str(Path(options.output).resolve()), str(Path(options.state).resolve())):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return h.hexdigest()
+
+
+def state_digest(state: Path) -> str | None:
+    return tree_digest(Path(state), skip=STATE_SKIP)
+
+
+def output_digest(output: Path) -> str | None:
+    return tree_digest(Path(output))
+
+
+def path_in(state: Path) -> Path:
+    return Path(state) / NAME
+
+
+def load(state: Path) -> dict | None:
+    try:
+        data = json.loads(path_in(state).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def unchanged(options, inputs: str) -> dict | None:
+    """The report of the last build if this one would change nothing, else None."""
+    from pipeline.swap import previous_dir, staging_dir
+
+    output = Path(options.output)
+    if staging_dir(output).exists() or previous_dir(output).exists():
+        return None  # an interrupted build to clean up first
+    saved = load(options.state)
+    if saved is None or saved.get("inputs") != inputs:
+        return None
+    if saved.get("state") != state_digest(options.state) or saved.get("output") != output_digest(output):
+        return None
+    return saved.get("report")
+
+
+def forget(state: Path) -> None:
+    path_in(state).unlink(missing_ok=True)
+
+
+def save(options, inputs: str, report: dict) -> None:
+    """After a successful build, once the state and the site are final."""
+    from pipeline.state import atomic_write
+
+    data = {"format": FORMAT, "inputs": inputs, "output": output_digest(options.output), "report": report}
+    # the manifest is not part of the state digest, so it can be written last
+    data["state"] = state_digest(options.state)
+    atomic_write(path_in(options.state), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

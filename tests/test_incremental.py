@@ -1,0 +1,158 @@
+"""Incremental builds: a rebuild with nothing changed stops early; any change runs the build, and
+whatever path a build takes, its output is the very bytes a full build of the same exports writes."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from conftest import build, penalty, write_exports
+from test_build import same_tree
+
+import publish
+from pipeline import audit, manifest
+
+
+@pytest.fixture
+def exports(tmp_path):
+    return write_exports(tmp_path / "exports", {
+        "a.yaml": penalty(),
+        "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号", publicity_until="2026-11-30"),
+        "bad.yaml": penalty(id="BAD", decided_on="2026-02-30"),
+    })
+
+
+def files(folder):
+    """path -> (inode, mtime, size) of every file: what an upload by size and time compares."""
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_with_nothing_changed_stops_early_and_reports_the_same(tmp_path, exports):
+    out, state = tmp_path / "out", tmp_path / "state"
+    first = build(exports, out, state)
+    assert first.swapped and not first.unchanged and first.problems
+    online, log = files(out), audit.read(state)
+    second = build(exports, out, state)
+    assert second.unchanged and second.swapped and not second.events
+    assert (second.published, second.withdrawals, second.expired, second.excluded) == \
+        (first.published, first.withdrawals, first.expired, first.excluded)
+    assert [str(p) for p in second.problems] == [str(p) for p in first.problems], "the invalid record is still reported"
+    assert files(out) == online and audit.read(state) == log
+    figures = json.loads((state / "logs" / "last-build.json").read_text(encoding="utf-8"))
+    assert figures["unchanged"] and figures["published"] == first.published
+
+
+def test_the_command_still_fails_on_invalid_records_when_nothing_changed(tmp_path, exports):
+    args = ["build", "--exports", exports, "--output", tmp_path / "out", "--state", tmp_path / "state", "--today", "2026-11-25"]
+    for _ in range(2):
+        result = CliRunner().invoke(publish.cli, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 1 and "bad.yaml [BAD] 字段 decided_on" in result.output
+
+
+def _touch_export(exports, out, state):
+    """The same content written again: the parse cache and the early exit both see a new file."""
+    path = exports / "a.yaml"
+    path.write_bytes(path.read_bytes())
+
+
+def _same_size_and_time(exports, out, state):
+    """A changed record whose file keeps its size and modification time (only ctime tells)."""
+    path = exports / "a.yaml"
+    st = path.stat()
+    text = path.read_text(encoding="utf-8").replace("2026-10-12", "2026-10-13")
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _new_record(exports, out, state):
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+
+
+def _withdrawal(exports, out, state):
+    write_exports(exports, {"a.yaml": penalty(status="revoked", status_reason="复核撤销", status_changed_on="2026-11-25")})
+
+
+def _page_deleted(exports, out, state):
+    (out / "decisions" / "pen-t-1" / "index.html").unlink()
+
+
+def _page_edited(exports, out, state):
+    page = out / "decisions" / "pen-t-1" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited on the host -->", encoding="utf-8")
+
+
+def _stray_file(exports, out, state):
+    (out / "stray.html").write_text("not built", encoding="utf-8")
+
+
+def _audit_log_gone(exports, out, state):
+    audit.path_in(state).unlink()
+
+
+def _published_state_gone(exports, out, state):
+    (state / "published.json").unlink()
+
+
+def _interrupted_swap(exports, out, state):
+    shutil.copytree(out, out.parent / f".{out.name}.previous")
+
+
+CHANGES = [_touch_export, _same_size_and_time, _new_record, _withdrawal, _page_deleted, _page_edited, _stray_file,
+           _audit_log_gone, _published_state_gone, _interrupted_swap]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])
+def test_any_change_runs_the_build_and_its_output_is_a_full_builds(tmp_path, exports, change):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    change(exports, out, state)
+    report = build(exports, out, state)
+    assert report.swapped and not report.unchanged
+    full = tmp_path / "full"
+    build(exports, full, tmp_path / "state-copy")
+    assert same_tree(out, full) == []
+    assert build(exports, out, state).unchanged, "and the build after it has nothing to do"
+
+
+def test_a_new_day_runs_the_build_and_expires_what_is_due(tmp_path, exports):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state, today=date(2026, 11, 30))
+    assert (out / "decisions" / "pen-t-2" / "index.html").exists()
+    assert build(exports, out, state, today=date(2026, 11, 30)).unchanged
+    report = build(exports, out, state, today=date(2026, 12, 1))
+    assert not report.unchanged and report.expired == 1
+    assert not (out / "decisions" / "pen-t-2").exists()
+    assert [e["event"] for e in report.events] == ["expired"]
+
+
+def test_options_that_shape_the_output_are_part_of_the_fingerprint(tmp_path, exports, monkeypatch):
+    from pipeline import BuildOptions
+
+    base = dict(exports=exports, output=tmp_path / "out", state=tmp_path / "state", today=date(2026, 11, 25))
+    digest = manifest.inputs_digest(BuildOptions(**base))
+    assert digest == manifest.inputs_digest(BuildOptions(**base, workers=1)), "how the work is spread is not an input"
+    for change in (dict(production=True), dict(strict=True), dict(settings={"PORTAL_PAGE_SIZE": 10}),
+                   dict(today=date(2026, 11, 26))):
+        assert manifest.inputs_digest(BuildOptions(**{**base, **change})) != digest, change
+    monkeypatch.setenv("PORTAL_SITEURL", "https://elsewhere.example")
+    assert manifest.inputs_digest(BuildOptions(**base)) != digest
+
+
+def test_a_change_to_the_code_or_the_theme_is_a_change_of_the_inputs(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    for name in ("theme/templates/base.html", "portal/decisions.py", "pelicanconf.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("one", encoding="utf-8")
+    monkeypatch.setattr(manifest, "ROOT", root)
+    before = manifest._code_digest()
+    (root / "theme" / "templates" / "base.html").write_text("two", encoding="utf-8")
+    assert manifest._code_digest() != before
+    (root / "portal" / "__pycache__").mkdir()
+    after = manifest._code_digest()
+    (root / "portal" / "__pycache__" / "decisions.cpython-311.pyc").write_bytes(b"compiled")
+    assert manifest._code_digest() == after, "compiled files are not sources"
