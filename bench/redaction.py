@@ -21,7 +21,7 @@ from redaction import tagger  # noqa: E402
 def quality(items) -> None:
     found, total, tp, fp = Counter(), Counter(), Counter(), Counter()
     kept = kept_total = 0
-    misses, wrong = [], []
+    misses, wrong, lost = [], [], []
     for case, red in items:
         text = red.text_plain
         expected = case["expect"]
@@ -48,6 +48,8 @@ def quality(items) -> None:
         for k in case["keep"]:
             kept_total += 1
             kept += k in text
+            if k not in text:
+                lost.append((case["decision"]["id"], k))
     print(f"{'entity':<12}{'recall':>10}{'n':>6}{'precision':>11}{'masks':>7}")
     for ent in sorted(set(total) | set(tp) | set(fp)):
         r = found[ent] / total[ent] if total[ent] else float("nan")
@@ -58,6 +60,8 @@ def quality(items) -> None:
         print("  MISSED", *m)
     for w in wrong[:15]:
         print("  OVER-MASKED", *w)
+    for k in lost[:15]:
+        print("  PUBLIC STRING LOST", *k)
 
 
 def main() -> None:

@@ -63,8 +63,9 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
             listed = "NameList" in s.rule or "RoleCue" in s.rule
             # after a cue or in a list of people, the tagger's LOC for exactly that word (伙同吴水、林土)
             # is a misreading: a place does not stand there
+            # ... nor inside it (伙同许宏佳 read as 许 + ORG 宏佳, 监护人：上官怡水 as LOC 怡水)
             if any(a < s.end and s.start < b and not (listed and (why == "keep list" or (
-                    why == "tagger LOC" and (a, b) == (s.start, s.end))))
+                    why in ("tagger LOC", "tagger ORG") and s.start <= a and b <= s.end)))
                    for a, b, why in guard):
                 continue
         kept.append(s)
@@ -74,13 +75,31 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if any(s.overlaps(c) for c in chosen):
             continue
         chosen.append(s)
-    chosen = _same_name_elsewhere(folded, chosen, [(a, b) for a, b, why in guard if why == "public field"])
+    chosen = _longer_listed(chosen, kept)
+    chosen = _same_name_elsewhere(folded, chosen, [(a, b) for a, b, why in guard if why == "public field"],
+                                  [(a, b) for a, b, _, t in ctx.tokens if t in ("ORG", "LOC")])
     for s in chosen:
         s.original = text[s.start:s.end]
     return sorted(chosen, key=lambda s: s.start)
 
 
-def _same_name_elsewhere(text: str, chosen: list[Span], public=()) -> list[Span]:
+def _longer_listed(chosen: list[Span], kept: list[Span]) -> list[Span]:
+    """The tagger cut a listed name short (林闽|犇 in 伙同许宏佳、黄红佳、林闽犇): where a cue or a
+    list gives the same name one character longer, and nothing else stands there, take it."""
+    out = list(chosen)
+    for k, c in enumerate(out):
+        if c.entity != "PERSON" or c.score < MIN_SCORE:
+            continue
+        for s in kept:
+            if (s.entity == "PERSON" and s.score >= MIN_SCORE and s.start == c.start and s.end == c.end + 1
+                    and ("NameList" in s.rule or "RoleCue" in s.rule) and len(s) <= 4
+                    and not any(o is not c and o.overlaps(s) for o in out)):
+                out[k] = s
+                break
+    return out
+
+
+def _same_name_elsewhere(text: str, chosen: list[Span], public=(), places=()) -> list[Span]:
     """A name masked once is masked everywhere in the text (one person, one pseudonym). Where the
     tagger cut a name short at one occurrence (王桂|红面部), the whole name replaces the piece."""
     names = {}
@@ -96,11 +115,16 @@ def _same_name_elsewhere(text: str, chosen: list[Span], public=()) -> list[Span]
             hit = [c for c in out if new.overlaps(c)]
             if "given name" in first.reason and any(a <= new.start and new.end <= b for a, b in public):
                 pass  # a given name inside the organisation's public name (福州市鼓楼区颖鑫客栈)
+            elif "given name" in first.reason and any(a < new.start < b or a < new.end < b for a, b in places):
+                pass  # 建闽 inside 福建闽兴电子商务有限公司, a name the tagger read whole
             elif not hit:
                 out.append(new)
             elif all(c.entity == "PERSON" and new.start <= c.start and c.end <= new.end and len(c) < len(new)
                      for c in hit):
                 out = [c for c in out if not any(c is h for h in hit)] + [new]
+            elif (len(hit) == 1 and hit[0].entity == "PERSON" and hit[0].rule.startswith("TaggedName")
+                  and hit[0].start == new.start and hit[0].end == new.end + 1):
+                out = [c for c in out if c is not hit[0]] + [new]  # 杜兰宏|轻微伤 read as 杜兰宏轻
             start = text.find(name, start + 1)
     return out
 

@@ -147,3 +147,42 @@ def test_common_word_party_name_gives_context_secrets_only_where_used_as_a_name(
     red = redact(_decision("申请人程序，男。被申请人称：处罚决定事实清楚，程序合法。", [Party("applicant", "person", "程序")]))
     assert any(s.startswith("申请人程序") or s.startswith("程序，男") for s in red.secrets)
     assert not any("合法" in s for s in red.secrets)
+
+
+def test_given_name_inside_an_organisation_the_tagger_reads_whole_stays():
+    # s2000 seed 1 PEN-2026-000295: 皇甫建闽 works for 福建闽兴电子商务有限公司; 建闽 alone is the person
+    red = redact(_decision("违法行为人皇甫建闽，工作单位福建闽兴电子商务有限公司，职业保安。事发后建闽逃离现场。",
+                           [Party("offender", "person", "皇甫建闽")]))
+    assert "福建闽兴电子商务有限公司" in red.text_plain
+    assert "后建闽逃" not in red.text_plain and "皇甫某逃离" in red.text_plain
+    assert not any("福建闽" in s or "闽兴" in s for s in red.secrets)
+
+
+def test_a_common_word_party_starts_no_list_where_it_is_the_word():
+    # s10000 seed 7 REC-2026-000023: third party 程序; 告知程序，申请人 made 申请人 a name on every
+    # reconsideration page, and its context a gate secret found on 430 pages
+    red = redact(_decision("第三人：程序。被申请人依法履行了告知程序，申请人的主张没有事实依据。",
+                           [Party("third_party", "person", "程序")]))
+    assert "申请人的主张没有事实依据" in red.text_plain
+    assert not any(s.startswith("申请人") for s in red.secrets)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("报警人文明发现后拨打110报警。", "文明"),  # LAC: 报警|人文明
+    ("登记入住时，冒用他人林海的居民身份证。", "林海"),
+    ("事后薛可与田野发生争执。", "田野"),
+    ("因琐事与宋国发生争执，后殴打宋国头部。", "宋国"),  # LAC: 宋国 LOC
+    ("违法行为人蔡玉伟伙同许宏佳、黄红佳、林闽犇赌博。", "许宏佳"),  # LAC: 许 + ORG 宏佳
+    ("违法行为人蔡玉伟伙同许宏佳、黄红佳、林闽犇赌博。", "林闽犇"),  # LAC: 林闽 | 犇
+    ("法定监护人：上官怡水（系某甲之母）。", "上官怡水"),  # LAC: 上 | 官 | LOC 怡水
+])
+def test_names_the_sample_builds_leaked_are_masked(text, name):
+    out, _, _ = redact_note(text)
+    assert name not in out, out
+
+
+@pytest.mark.parametrize("text", ["骗取被侵害人钱财共计5000元。", "被侵害人方面要求退还款项。",
+                                  "其行为构成冒用他人居民身份证。", "张某与公司发生纠纷。", "与司机发生争执。"])
+def test_words_after_person_cues_stay(text):
+    out, spans, _ = redact_note(text)
+    assert out == text, [(s.original, s.rule) for s in spans]

@@ -71,6 +71,9 @@ class KnownPartyRecognizer(Recognizer):
                     else:
                         hits = _find_all(flat, where, re.sub(r"[ \-.]", "", variant).lower())
                     for start, end in hits:
+                        if why == "given name" and any(t in ("ORG", "LOC") and (a < start < b or a < end < b)
+                                                       for a, b, _, t in ctx.tokens):
+                            continue  # 建闽 inside 福建闽兴电子商务有限公司: part of a name the tagger read whole
                         spans.append(Span(entity, start, end, 1.0, f"{self.name}:{field}",
                                           f"record field {field} ({why.removeprefix('re:')})", person=key))
         return spans

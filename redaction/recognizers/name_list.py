@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from redaction.lexicon import common_word
 from redaction.recognizers.base import Context, Recognizer
 from redaction.recognizers.name_shape import name_end, token_starts
 from redaction.span import Span
@@ -16,7 +17,11 @@ class NameListRecognizer(Recognizer):
 
     def analyze(self, ctx: Context) -> list[Span]:
         text, spans, starts = ctx.text, [], token_starts(ctx.tokens)
-        people = sorted((s for s in ctx.found if s.entity == "PERSON" and s.score >= 0.5), key=lambda s: s.start)
+        # a listed party named 程序 has every 程序 of its record masked, but 告知程序，申请人… is the
+        # word: an occurrence of a common-word name found only as that string starts no list
+        people = sorted((s for s in ctx.found if s.entity == "PERSON" and s.score >= 0.5
+                         and not (s.rule.startswith(("KnownParty", "SameName")) and common_word(text[s.start:s.end]))),
+                        key=lambda s: s.start)
         frontier = list(people)
         seen = {(s.start, s.end) for s in people}
         while frontier:
@@ -24,7 +29,8 @@ class NameListRecognizer(Recognizer):
             m = _JOIN.match(text, s.end)
             if not m:
                 continue
-            end = name_end(text, m.end(), starts, keep_ok=True)
+            # after a comma a new clause is as likely as a list: an ordinary word there is the word
+            end = name_end(text, m.end(), starts, keep_ok=m.group() not in ",，")
             if end is None or (m.end(), end) in seen:
                 continue
             new = Span(self.ENTITY, m.end(), end, self.SCORE, f"{self.name}:after",

@@ -16,6 +16,28 @@ ADJECTIVE_TAGS = {"ad"}  # 被侵害人安静报警: LAC reads the name 安静 a
 STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等")
 
 
+# nouns a person's noun is followed by without 的 (骗取被侵害人钱财, 被侵害人方面): never a name
+# ended by a mere word boundary after a cue
+POSSESSED = {"钱财", "财物", "方面", "家中", "家里", "住处", "住所", "身上", "身体", "手机", "现金", "车辆",
+             "财产", "物品", "款项", "钱款", "名下", "一方", "家属", "亲属", "本人", "陈述", "供述", "证言"}
+# what only people do right after their name (与田野发生争执, 与林海发生口角)
+DISPUTE = ("发生争执", "发生口角", "发生纠纷", "发生冲突", "发生矛盾", "产生矛盾", "产生纠纷", "发生争吵",
+           "发生肢体冲突", "互相殴打", "相互殴打", "争吵", "打架", "互殴")
+
+
+def followed_by_dispute(text: str, end: int) -> bool:
+    return text.startswith(DISPUTE, end)
+
+
+def _covering(starts: dict, pos: int):
+    """The tagger token that covers pos without starting there (人文明 over 文), or None."""
+    for a in range(pos - 1, max(-1, pos - 6), -1):
+        tok = starts.get(a)
+        if tok:
+            return tok if tok[0] > pos else None
+    return None
+
+
 def token_starts(tokens) -> dict[int, tuple[int, str]]:
     return {a: (b, t) for a, b, _, t in tokens}
 
@@ -43,11 +65,16 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         end += 1
     if end == g:
         return None
+    if text[pos:end] in POSSESSED:
+        return None
     nxt = text[end:end + 1]
     name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt))
     if boundary_ok and not name_ends:
         nt = starts.get(end)
-        name_ends = bool(nt) and nt[0] - end >= 2 and (starts.get(pos) or (0,))[0] in (end, g)
+        # the word that starts at pos ends with the name; or the tagger glued the cue's last
+        # character to the name (报警人|文明 read as 报警|人文明) and that token ends with it
+        here = starts.get(pos) or _covering(starts, pos)
+        name_ends = bool(nt) and nt[0] - end >= 2 and bool(here) and here[0] in (end, g)
     tok = starts.get(pos)
     if tok and tok[0] > g and tok[1] in WORD_TAGS:
         if not (name_ends and (g == pos + 2 or tok[0] == end)
@@ -60,3 +87,20 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     if ordinary_word(text[pos:end]) and not name_ends:
         return None  # an ordinary word (信息, 平安); after a cue it is a name only if the name ends there
     return end
+
+
+def quarrel_name_end(text: str, pos: int) -> int | None:
+    """End of a name at pos that is directly followed by a quarrel (与宋国发生争执), whatever the
+    tagger made of it (it reads 宋国 as a place): a surname, one or two given-name characters."""
+    if text[pos:pos + 2] in compound_surnames():
+        g = pos + 2
+    elif text[pos:pos + 1] in surnames():
+        g = pos + 1
+    else:
+        return None
+    for end in (g + 2, g + 1):
+        given = text[g:end]
+        if len(given) == end - g and all(is_han(c) and c not in STOP and c != "某" for c in given) \
+                and followed_by_dispute(text, end) and text[pos:end] not in POSSESSED:
+            return end
+    return None
