@@ -23,10 +23,16 @@ _UNIT = (
 _BEFORE_PLACE = re.compile(r"[在的了是被将把称说系到从]")
 
 
+# a building and a bare room number, whatever the estate is called (东方名城12座1203, 名城港湾3座2101):
+# a home, even where it is the place of the event
+_ROOM = r"[\u4e00-\u9fffA-Za-z]{2,12}?\d{1,3}\s*(?:座|栋|幢|号楼)\s*\d{3,4}(?![\d号])"
+
+
 class AddressRecognizer(Recognizer):
     ENTITY = "ADDRESS"
     _cue = re.compile(_CUE + r"[\s:：在于为是]{0,2}(?P<v>" + _BODY + ")")
     _unit = re.compile(_UNIT)
+    _room = re.compile(_ROOM)
 
     def analyze(self, ctx: Context) -> list[Span]:
         spans = []
@@ -49,4 +55,12 @@ class AddressRecognizer(Recognizer):
                 if m.end() - start >= 4:
                     spans.append(Span(self.ENTITY, start, m.end(), 0.8, f"{self.name}:unit",
                                       "street with building, room or group number"))
+        for m in self._room.finditer(ctx.text):
+            start = m.start()
+            for f in _BEFORE_PLACE.finditer(ctx.text, m.start(), m.end()):
+                start = f.end()
+            start += len(county_prefix(ctx.text[start:m.end()]))
+            if m.end() - start >= 4:
+                spans.append(Span(self.ENTITY, start, m.end(), 0.8, f"{self.name}:room",
+                                  "building and room number"))
         return spans
