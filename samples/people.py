@@ -214,8 +214,10 @@ GIVEN_CHARS = (
     "清榕闽鑫淼森垚犇堃燊玥喆琦瑶琳璐蓉莹颖霖锦坤"
 )
 # full names that are also ordinary words
+# (real people are named 林海, 田野, 黎明; nobody is named 程序 or 洪水: a word like that drawn as a
+# name made every 告知程序 of the site look like a leaked name, so they are not drawn)
 WORD_NAMES = ["石磊", "田野", "江山", "高峰", "林海", "白雪", "方圆", "黎明", "常青", "夏天",
-              "向阳", "金鑫", "安静", "高明", "文明", "程序", "叶子", "洪水"]
+              "向阳", "金鑫", "安静", "高明", "文明", "叶子"]
 FOREIGNERS = [
     # (latin name, Chinese rendering, nationality, gender, passport prefix)
     ("JOHN SMITH", "约翰·史密斯", "美国", "男", ""),
@@ -327,9 +329,22 @@ def plate(rng: random.Random) -> str:
     city = rng.choice("AAAAAAJBCDEFGHK")
     if rng.random() < 0.3:  # new-energy plate
         return f"闽{city}{rng.choice('DF')}{rng.randint(0, 99999):05d}"
-    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-    tail = "".join(rng.choice(letters) for _ in range(5))
-    return f"闽{city}·{tail}"
+    # GA 36: five characters after the city letter, at most two of them letters, never I or O
+    # (an all-letter 闽A·VQCRM is no plate); the digits come first more often than not
+    tail = [rng.choice("0123456789") for _ in range(5)]
+    for pos in rng.sample(range(5), rng.choice([0, 1, 1, 1, 2, 2])):
+        tail[pos] = rng.choice(PLATE_LETTERS)
+    return f"闽{city}·{''.join(tail)}"
+
+
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def valid_plate(plate: str) -> bool:
+    """A 闽 plate as GA 36 allows: five characters with at most two letters (no I, O), or a
+    new-energy plate: D or F and five digits."""
+    import re
+    return bool(re.fullmatch(r"闽[A-HJ-NP-Z](?:·(?=(?:\d*[A-HJ-NP-Z]){0,2}\d*$)[A-HJ-NP-Z0-9]{5}|[DF]\d{5})", plate))
 
 
 def passport(rng: random.Random, prefix: str) -> str:

@@ -234,3 +234,14 @@ def test_shipped_demo_is_what_the_generator_writes_now(tmp_path):
     stale = [k for k in fresh if shipped[k] != fresh[k]]
     assert not stale, f"samples/demo is stale ({len(stale)} files): rerun write_exports with DEMO_ARGS"
     assert sum(len(v) for v in shipped.values()) < 3_000_000
+
+
+def test_plates_are_valid_plates(records):
+    # GA 36: at most two letters among the five characters (闽A·VQCRM is no plate), no I or O;
+    # new-energy plates are D or F and five digits
+    from samples.people import valid_plate
+
+    plates = [m.group() for r in records for m in re.finditer(r"闽[A-Z][·A-Z0-9]{5,6}", r.get("text") or "")]
+    assert len(plates) > 20
+    assert all(valid_plate(p) for p in plates), [p for p in plates if not valid_plate(p)][:5]
+    assert not valid_plate("闽A·VQCRM") and not valid_plate("闽A·1I234") and valid_plate("闽AD12345")
