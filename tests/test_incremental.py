@@ -156,3 +156,32 @@ def test_a_change_to_the_code_or_the_theme_is_a_change_of_the_inputs(tmp_path, m
     after = manifest._code_digest()
     (root / "portal" / "__pycache__" / "decisions.cpython-311.pyc").write_bytes(b"compiled")
     assert manifest._code_digest() == after, "compiled files are not sources"
+
+
+def test_the_whoosh_index_updated_in_place_answers_as_one_built_from_nothing(tmp_path, exports):
+    """After an addition, a withdrawal and an expiry the index is updated (documents deleted and
+    added), not rebuilt; every query answers exactly as on an index built from nothing."""
+    from search import search_index
+    from search.whoosh_index import CONTENTS
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", offence="赌博")})
+    build(exports, out, state)
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    segments = {p.name for p in (state / "search" / "current").iterdir() if p.suffix == ".seg"}
+    write_exports(exports, {
+        "a.yaml": penalty(status="revoked", status_reason="复核撤销", status_changed_on="2026-12-01"),
+        "d.yaml": penalty(id="PEN-T-4", decision_no="榕公鼓（治）行罚决字〔2026〕904号", offence="赌博", decided_on="2026-10-20"),
+    })
+    build(exports, out, state, today=date(2026, 12, 2))
+    held = json.loads((state / "search" / "current" / CONTENTS).read_text(encoding="utf-8"))["docs"]
+    assert sorted(held) == ["PEN-T-3", "PEN-T-4"], "withdrawn PEN-T-1 and expired PEN-T-2 left"
+    assert segments & {p.name for p in (state / "search" / "current").iterdir()}, "updated, not rebuilt"
+    shutil.rmtree(tmp_path / "state-copy" / "search")
+    build(exports, tmp_path / "full", tmp_path / "state-copy", today=date(2026, 12, 2))
+    for query, filters in [("殴打", {}), ("赌博", {}), ("903号", {}), ("", {"kind": "penalty"}), ("郑某", {"year": 2026})]:
+        for sort in ("relevance", "newest", "oldest"):
+            a = search_index(state, query, sort=sort, **filters)
+            b = search_index(tmp_path / "state-copy", query, sort=sort, **filters)
+            assert a == b and a.total, (query, sort)
+    assert all(h.url != "decisions/pen-t-1/" for h in search_index(state, "殴打他人", pagelen=100).hits), "withdrawn"
