@@ -8,6 +8,7 @@ the text nodes joined, with a newline at every block boundary, so a span can be 
 from __future__ import annotations
 
 import html
+import threading
 from html.parser import HTMLParser
 
 import markdown
@@ -38,7 +39,19 @@ def render(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if "\n\n" not in text.strip():
         text = text.replace("\n", "\n\n")
-    return sanitize_html(markdown.markdown(text, extensions=["tables", "sane_lists"]))
+    return sanitize_html(_markdown().reset().convert(text))
+
+
+_LOCAL = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One Markdown converter per thread, reset between texts: building its parser for every
+    decision cost as much as converting it."""
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = markdown.Markdown(extensions=["tables", "sane_lists"])
+    return md
 
 
 class _Splitter(HTMLParser):

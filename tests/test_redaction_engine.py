@@ -186,3 +186,12 @@ def test_names_the_sample_builds_leaked_are_masked(text, name):
 def test_words_after_person_cues_stay(text):
     out, spans, _ = redact_note(text)
     assert out == text, [(s.original, s.rule) for s in spans]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("邻居许然多次投诉。", "许然"),  # LAC: 许然 as a numeral
+    ("房东刘榕嘉、邻居田野证实了上述事实。", "田野"),  # an ordinary word, then what only a person does
+])
+def test_names_after_weak_cues_the_sample_builds_leaked_are_masked(text, name):
+    out, _, _ = redact_note(text)
+    assert name not in out, out

@@ -25,6 +25,11 @@ DISPUTE = ("发生争执", "发生口角", "发生纠纷", "发生冲突", "发�
            "发生肢体冲突", "互相殴打", "相互殴打", "争吵", "打架", "互殴")
 
 
+# what a person does right after being named (邻居田野证实了上述事实)
+PERSON_VERBS = ("证实", "证明", "目睹", "报警", "报案", "拨打", "投诉", "举报", "劝阻", "看见", "看到", "反映",
+                "辨认", "指认", "到场", "送医")
+
+
 def followed_by_dispute(text: str, end: int) -> bool:
     return text.startswith(DISPUTE, end)
 
@@ -68,7 +73,7 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     if text[pos:end] in POSSESSED:
         return None
     nxt = text[end:end + 1]
-    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt))
+    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt) or text.startswith(PERSON_VERBS, end))
     if boundary_ok and not name_ends:
         nt = starts.get(end)
         # the word that starts at pos ends with the name; or the tagger glued the cue's last
@@ -76,7 +81,7 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         here = starts.get(pos) or _covering(starts, pos)
         name_ends = bool(nt) and nt[0] - end >= 2 and bool(here) and here[0] in (end, g)
     tok = starts.get(pos)
-    if tok and tok[0] > g and tok[1] in WORD_TAGS:
+    if tok and tok[0] > g and tok[1] in WORD_TAGS and not (tok[0] == end and not ordinary_word(text[pos:end])):
         if not (name_ends and (g == pos + 2 or tok[0] == end)
                 and (boundary_ok or tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
             return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
