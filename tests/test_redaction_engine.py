@@ -182,7 +182,8 @@ def test_names_the_sample_builds_leaked_are_masked(text, name):
 
 
 @pytest.mark.parametrize("text", ["骗取被侵害人钱财共计5000元。", "被侵害人方面要求退还款项。",
-                                  "其行为构成冒用他人居民身份证。", "张某与公司发生纠纷。", "与司机发生争执。"])
+                                  "其行为构成冒用他人居民身份证。", "张某与公司发生纠纷。", "与司机发生争执。",
+                                  "与顾客发生争执。", "申请人的陈述与事实不符。", "经审查，被害人的陈述不实。"])
 def test_words_after_person_cues_stay(text):
     out, spans, _ = redact_note(text)
     assert out == text, [(s.original, s.rule) for s in spans]
@@ -191,6 +192,10 @@ def test_words_after_person_cues_stay(text):
 @pytest.mark.parametrize("text, name", [
     ("邻居许然多次投诉。", "许然"),  # LAC: 许然 as a numeral
     ("房东刘榕嘉、邻居田野证实了上述事实。", "田野"),  # an ordinary word, then what only a person does
+    ("何某当即呼救，乘客施木协助将朱某控制并报警。", "施木"),
+    ("该单位对住宿旅客施某、东方丽未按规定登记身份信息。", "东方丽"),
+    ("事后刘某与夏天发生争执，经民警调解后离开。", "夏天"),  # a season, but only people quarrel
+    ("申请人属于正当防卫，施水的陈述与事实不符。", "施水"),  # no cue; LAC: a verb
 ])
 def test_names_after_weak_cues_the_sample_builds_leaked_are_masked(text, name):
     out, _, _ = redact_note(text)

@@ -6,14 +6,14 @@ before a function word or at the start of a longer word the segmenter found.
 """
 from __future__ import annotations
 
-from redaction.lexicon import ordinary_word
+from redaction.lexicon import ordinary_word, word_info
 from redaction.names import compound_surnames, surnames
 from redaction.text import is_han
 
 WORD_TAGS = {"d", "ad", "vd", "v", "p", "c", "u", "r", "m", "q", "f", "xc", "w", "TIME", "LOC", "ORG", "s", "t"}
 FUNCTION_TAGS = {"p", "c", "d", "u", "r", "xc"}
 ADJECTIVE_TAGS = {"ad"}  # 被侵害人安静报警: LAC reads the name 安静 as an adverbial adjective
-STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等")
+STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等未")
 
 
 # nouns a person's noun is followed by without 的 (骗取被侵害人钱财, 被侵害人方面): never a name
@@ -27,7 +27,7 @@ DISPUTE = ("发生争执", "发生口角", "发生纠纷", "发生冲突", "发�
 
 # what a person does right after being named (邻居田野证实了上述事实)
 PERSON_VERBS = ("证实", "证明", "目睹", "报警", "报案", "拨打", "投诉", "举报", "劝阻", "看见", "看到", "反映",
-                "辨认", "指认", "到场", "送医")
+                "辨认", "指认", "到场", "送医", "协助")
 
 
 def followed_by_dispute(text: str, end: int) -> bool:
@@ -94,18 +94,56 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     return end
 
 
-def quarrel_name_end(text: str, pos: int) -> int | None:
-    """End of a name at pos that is directly followed by a quarrel (与宋国发生争执), whatever the
-    tagger made of it (it reads 宋国 as a place): a surname, one or two given-name characters."""
-    if text[pos:pos + 2] in compound_surnames():
-        g = pos + 2
-    elif text[pos:pos + 1] in surnames():
-        g = pos + 1
-    else:
-        return None
-    for end in (g + 2, g + 1):
+# what the side of a quarrel or the source of a statement may be that is no name (与公司发生纠纷,
+# 申请人的陈述): roles and bodies whose first character is also a surname
+NOT_PEOPLE = {"司机", "公司", "商家", "商户", "商贩", "商店", "商场", "车主", "车辆", "房东", "房客", "师傅", "顾客",
+              "路人", "管理员", "门卫", "安保", "单位", "管理处", "城管", "包工头", "申请人", "被申请人", "母亲",
+              "施工方", "施工人员", "游客", "游人", "宾客", "全家", "邻座", "乘务员", "司乘人员", "师生", "余人",
+              "双方", "何人", "时任", "原告", "被告", "原审", "应诉方"}
+_NOT_PEOPLE_TAGS = ("v", "vn", "r", "d", "p", "c", "u", "m", "q", "f")
+# after 与/和/同/跟: a quarrel; after a left boundary: a statement, an injury
+_QUARREL_BEFORE = "与和同跟"
+PERSON_TAILS = ("的陈述", "的证言", "的供述", "的证词", "的损伤", "的伤情", "的询问笔录")
+
+
+def not_a_person(word: str) -> bool:
+    """A word that cannot be a person's name where a person must stand: a role, or a word the
+    dictionary knows as a verb, pronoun, adverb, function word or numeral."""
+    if word in NOT_PEOPLE or word in POSSESSED:
+        return True
+    info = word_info(word)
+    return info is not None and info[0] in _NOT_PEOPLE_TAGS and info[1] >= 5
+
+
+def _name_before(text: str, end: int, left_ok) -> int | None:
+    """Start of a name (surname, one or two given characters) that ends at end, or None."""
+    for length in (3, 2, 4):
+        pos = end - length
+        if pos < 0 or not left_ok(pos):
+            continue
+        g = pos + 2 if text[pos:pos + 2] in compound_surnames() else pos + 1
+        if g == pos + 1 and text[pos] not in surnames():
+            continue
         given = text[g:end]
-        if len(given) == end - g and all(is_han(c) and c not in STOP and c != "某" for c in given) \
-                and followed_by_dispute(text, end) and text[pos:end] not in POSSESSED:
-            return end
+        if 1 <= len(given) <= 2 and all(is_han(c) and c not in STOP and c != "某" for c in given):
+            return pos
     return None
+
+
+def person_before_tail(text: str):
+    """(start, end, why) of names that stand where only a person can: the other side of a quarrel
+    (与宋国发生争执) and the one whose statement or injury it is (，施水的陈述)."""
+    for tail in DISPUTE:
+        start = text.find(tail)
+        while start >= 0:
+            pos = _name_before(text, start, lambda p: p > 0 and text[p - 1] in _QUARREL_BEFORE)
+            if pos is not None:
+                yield pos, start, "与…" + tail[:4]
+            start = text.find(tail, start + 1)
+    for tail in PERSON_TAILS:
+        start = text.find(tail)
+        while start >= 0:
+            pos = _name_before(text, start, lambda p: p == 0 or not is_han(text[p - 1]) or text[p - 1] in "与和及、")
+            if pos is not None:
+                yield pos, start, tail
+            start = text.find(tail, start + 1)

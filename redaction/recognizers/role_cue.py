@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 
 from redaction.recognizers.base import Context, Recognizer
-from redaction.lexicon import ORDINARY_MIN_FREQ, word_info
-from redaction.recognizers.name_shape import name_end, quarrel_name_end, token_starts
+from redaction.recognizers.name_shape import name_end, not_a_person, person_before_tail, token_starts
 from redaction.span import Span
 
 CUES = [
@@ -16,7 +15,7 @@ CUES = [
     "儿子", "女儿", "父亲", "母亲", "哥哥", "弟弟", "姐姐", "妹妹", "其兄", "其弟", "其姐", "其妹", "朋友", "同事",
     "邻居", "男友", "女友", "前妻", "前夫", "侄子", "外甥", "孙子", "同学", "员工", "保安", "民警", "辅警", "姓名",
     "名叫", "叫做", "化名", "联系人", "收款人", "付款人", "户主", "亲属", "家属", "患者", "学生", "未成年人",
-    "伙同", "现场群众", "群众", "工作人员", "服务员", "医生", "参赌人员", "旅客", "店员", "收银员", "网管", "路人",
+    "伙同", "现场群众", "群众", "工作人员", "服务员", "医生", "参赌人员", "旅客", "乘客", "店员", "收银员", "网管", "路人",
     # verbs whose object is a person (冒用他人林海的居民身份证, 殴打钟军头部)
     "冒用他人", "盗用他人", "使用他人", "殴打", "辱骂", "推搡", "踢打", "猥亵",
 ]
@@ -24,7 +23,6 @@ CUES = [
 STRONG = {"被侵害人", "受害人", "被害人", "证人", "报警人", "报案人", "举报人", "控告人", "名叫", "叫做", "化名",
           "其妻", "其夫", "其子", "其女", "其父", "其母", "之妻", "之夫", "之子", "之女", "之父", "之母",
           "其兄", "其弟", "其姐", "其妹", "伙同", "现场群众"}
-_WITH = re.compile("[与和同跟]")
 _CUE = re.compile("(?:" + "|".join(sorted(map(re.escape, CUES), key=len, reverse=True)) + r")[:：\s]{0,2}(?:为|是|系)?")
 
 
@@ -41,13 +39,10 @@ class RoleCueRecognizer(Recognizer):
             if end is None:
                 continue
             spans.append(Span(self.ENTITY, pos, end, self.SCORE, f"{self.name}:{cue}", f"after cue {cue}"))
-        # 因琐事与钟军发生争执: a quarrel has people on both sides; an ordinary word there is a
-        # party of the quarrel only when the dictionary knows it as a name too (田野, not 公司)
-        for m in _WITH.finditer(ctx.text):
-            pos = m.end()
-            end = quarrel_name_end(ctx.text, pos)
-            info = word_info(ctx.text[pos:end]) if end else None
-            if end is None or (info and not info[0].startswith("nr") and info[1] >= ORDINARY_MIN_FREQ):
+        # 因琐事与钟军发生争执, 施水的陈述与事实不符: a quarrel has people on both sides, a statement
+        # has a person behind it, whatever the tagger made of the name (宋国 a place, 施水 a verb)
+        for pos, end, why in person_before_tail(ctx.text):
+            if not_a_person(ctx.text[pos:end]):
                 continue
-            spans.append(Span(self.ENTITY, pos, end, 0.9, f"{self.name}:与…发生争执", "the other side of a quarrel"))
+            spans.append(Span(self.ENTITY, pos, end, 0.9, f"{self.name}:{why}", f"a person's name before {why}"))
         return spans
