@@ -148,6 +148,38 @@ def _unchanged(options: BuildOptions, report: BuildReport, saved: dict) -> Build
     return report
 
 
+def _link_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
+    """Files a stage wrote again with the very bytes of the site online (search shards, progress
+    files, …) become links to the online files: an upload by size and time skips them, and the
+    gate treats them as the pages linked unchanged (their bytes were scanned when first written)."""
+    import os
+
+    root = str(staging)
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, root)
+            if rel in kept:
+                continue
+            source = os.path.join(online, rel)
+            try:
+                st, mine = os.stat(source), os.stat(path)
+                if st.st_ino == mine.st_ino:  # linked by its stage already
+                    kept.add(rel)
+                    continue
+                if st.st_size != mine.st_size:
+                    continue
+                with open(source, "rb") as a, open(path, "rb") as b:
+                    if a.read() != b.read():
+                        continue
+                tmp = os.path.join(folder, f".{name}.link")
+                os.link(source, tmp)
+                os.replace(tmp, path)
+            except OSError:
+                continue
+            kept.add(rel)
+
+
 def build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = report.timings
@@ -211,8 +243,12 @@ def build(options: BuildOptions) -> BuildReport:
         for did, (_, found, _) in carried.items():
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
+        kept = data.results.setdefault("kept_files", set())
+        if data.previous_output is not None:
+            with timed("link unchanged"):
+                _link_unchanged(staging, data.previous_output, kept)
         with timed("gate"):
-            report.leaks, gate_memory = _gate(staging, secrets, data.results.get("kept_files", set()), state)
+            report.leaks, gate_memory = _gate(staging, secrets, kept, state)
         if report.leaks:
             swap.discard(staging)
             _write_figures(options, report)

@@ -185,3 +185,25 @@ def test_the_whoosh_index_updated_in_place_answers_as_one_built_from_nothing(tmp
             b = search_index(tmp_path / "state-copy", query, sort=sort, **filters)
             assert a == b and a.total, (query, sort)
     assert all(h.url != "decisions/pen-t-1/" for h in search_index(state, "殴打他人", pagelen=100).hits), "withdrawn"
+
+
+def test_after_a_change_every_file_with_the_same_bytes_is_the_online_file(tmp_path, exports):
+    """What an upload by size and time (rsync -a, aws s3 sync) compares: a file whose bytes did
+    not change keeps its inode and time, whichever stage wrote it; a changed file is new."""
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    before = {p: (p.read_bytes(), p.stat().st_ino) for p in out.rglob("*") if p.is_file()}
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", offence="赌博")})
+    assert build(exports, out, state).swapped
+    same = changed = 0
+    for p in out.rglob("*"):
+        if p.is_file() and p in before:
+            data, ino = before[p]
+            if p.read_bytes() == data:
+                assert p.stat().st_ino == ino, p.relative_to(out)
+                same += 1
+            else:
+                assert p.stat().st_ino != ino
+                changed += 1
+    assert same and changed
+    assert any(p.is_relative_to(out / "search") for p in before), "the static search index is among them"
