@@ -217,7 +217,7 @@ def build(options: BuildOptions) -> BuildReport:
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
-                              options.executor, options.scheduler, options.shards)
+                              options.executor, options.scheduler, options.shards, exports.tokens)
     public = {d.id: redacted[d.id].public for d in sel.public}
     previous = state.load_published()
     carried = _carry_forward(exports, previous, public, sel, today, report)

@@ -42,19 +42,63 @@ def _key(decision: Decision, rules_version: str) -> str:
     return cache_key("redaction", rules_version, data)
 
 
+def _memo_version(rules_version: str) -> str:
+    """What a remembered result depends on besides the record: the rules, and the code that
+    makes the public shape of a decision."""
+    import hashlib
+    from pathlib import Path
+
+    import publication.public
+    import records.model
+
+    h = hashlib.sha256(rules_version.encode())
+    for module in (publication.public, records.model, __import__(__name__, fromlist=["_"])):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _load_memo(path, version: str) -> dict:
+    import pickle
+
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+        return data["entries"] if isinstance(data, dict) and data.get("version") == version else {}
+    except FileNotFoundError:
+        return {}
+    except Exception:  # a damaged memo only costs the per-record work
+        return {}
+
+
 def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
                ends: dict | None = None, executor=None, scheduler: str | None = None,
-               shards: int | None = None) -> dict[str, Redacted]:
+               shards: int | None = None, tokens: dict[str, str] | None = None) -> dict[str, Redacted]:
     """`executor`: None or 'local' (this machine), 'dask' (with `scheduler`), or an
     `pipeline.executor.Executor`. Only the cache misses leave this process, in shards of records
-    of one organ and year (`pipeline.shards`); results are cached here as they come back."""
+    of one organ and year (`pipeline.shards`); results are cached here as they come back.
+
+    `tokens` (`records.Exports.tokens`) name each record by its file and that file's version:
+    a record with the token, slug and publicity end of the last build gets that build's result
+    back from one pickle in `--state` (no hashing, no cache file, no public shape made again)."""
+    import pickle
+
     from pipeline import shards as sharding
     from pipeline.executor import make_executor
     from redaction import RULES_VERSION
 
+    ends = ends or {}
+    tokens = tokens or {}
+    version = _memo_version(RULES_VERSION)
+    memo_path = state.root / "cache" / "redacted.pickle"
+    memo = _load_memo(memo_path, version)
+    remembered: dict[str, Redacted] = {}
     results: dict[str, dict] = {}
     missing: list[tuple[str, Decision]] = []
     for d in decisions:
+        hit = memo.get(tokens.get(d.id))
+        if hit is not None and hit[0] == slugs[d.id] and hit[1] == ends.get(d.id):
+            remembered[d.id] = hit[2]
+            continue
         key = _key(d, RULES_VERSION)
         cached = state.cache_get("redaction", key)
         if cached is not None:
@@ -84,7 +128,14 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
         finally:
             if own:
                 pool.close()
-    return {
-        d.id: Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], (ends or {}).get(d.id)), results[d.id]["secrets"])
+    out = {
+        d.id: remembered.get(d.id) or Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], ends.get(d.id)),
+                                               results[d.id]["secrets"])
         for d in decisions
     }
+    # remembered before the build links and dates the public decisions (it changes them in place)
+    entries = {tokens[d.id]: (slugs[d.id], ends.get(d.id), out[d.id]) for d in decisions if d.id in tokens}
+    from pipeline.state import atomic_write
+
+    atomic_write(memo_path, pickle.dumps({"version": version, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL))
+    return out

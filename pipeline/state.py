@@ -70,15 +70,18 @@ class State:
         atomic_write(self.published_path, blob)
 
 
-    # -- parsed export files, keyed by size and modification time (records/loader.py) ------
+    # -- parsed and validated export files, keyed by size and modification time (records/) --
     def load_parse_cache(self, exports: Path) -> dict:
         import pickle
 
         path = self.root / "cache" / "exports.pickle"
         try:
             with open(path, "rb") as f:
-                folder, cache = pickle.load(f)
-            return cache if folder == str(Path(exports).resolve()) else {}
+                data = pickle.load(f)
+            if not (isinstance(data, tuple) and len(data) == 3):
+                return {}  # an older layout
+            folder, version, cache = data
+            return cache if folder == str(Path(exports).resolve()) and version == _records_version() else {}
         except FileNotFoundError:
             return {}
         except Exception as exc:  # a damaged cache only costs a full parse
@@ -88,7 +91,7 @@ class State:
     def save_parse_cache(self, exports: Path, cache: dict) -> None:
         import pickle
 
-        blob = pickle.dumps((str(Path(exports).resolve()), cache), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps((str(Path(exports).resolve()), _records_version(), cache), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write(self.root / "cache" / "exports.pickle", blob)
 
     # -- render keys of the pages now online (portal/writing.py) -------------------------
@@ -127,6 +130,16 @@ class State:
 
     def save_gate_memory(self, memory: dict) -> None:
         atomic_write(self.gate_memory_path, json.dumps(memory).encode("utf-8"))
+
+
+def _records_version() -> str:
+    """The code that parses and validates exports: the parse cache holds its results."""
+    import records
+
+    h = hashlib.sha256()
+    for path in sorted(Path(records.__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 def cache_key(*parts) -> str:

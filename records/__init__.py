@@ -23,6 +23,9 @@ class Exports:
     # ids whose record was present but invalid or ambiguous in this export: the build keeps
     # what it last published for them instead of taking the decision down.
     unreadable_ids: set[str] = field(default_factory=set)
+    # id -> where the decision was read from and which version of that file ("file#index@stamp"):
+    # the same token means the same record, as far as the parse cache is concerned
+    tokens: dict[str, str] = field(default_factory=dict)
 
 
 def _stamp(record) -> datetime | None:
@@ -75,8 +78,11 @@ def load_exports(folder: Path, cache: dict | None = None) -> Exports:
     raws, problems = read_exports(folder, cache)
     exports.problems.extend(problems)
     decisions, progress = [], []
+    tokens, origin = {}, folder.resolve()
     for raw in raws:
-        record, problem = validate(raw)
+        if raw.checked is None:  # validation is kept with the parse cache (records are immutable)
+            raw.checked = validate(raw)
+        record, problem = raw.checked
         if problem is not None:
             exports.problems.append(problem)
             if isinstance(raw.data.get("id"), (str, int)):
@@ -85,7 +91,10 @@ def load_exports(folder: Path, cache: dict | None = None) -> Exports:
             progress.append(record)
         else:
             decisions.append(record)
+            if raw.stamp:
+                tokens[id(record)] = f"{origin}/{raw.source.file}#{raw.source.index}@{raw.stamp}"
     exports.decisions = _keep_newest(decisions, lambda d: d.id, exports)
+    exports.tokens = {d.id: tokens[id(d)] for d in exports.decisions if id(d) in tokens}
     exports.progress = _keep_newest(progress, lambda p: p.case_no, exports)
     # A record that is valid in one file and invalid in another is not "unreadable".
     exports.unreadable_ids -= {d.id for d in exports.decisions}

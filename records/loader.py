@@ -21,6 +21,11 @@ EXPORT_SUFFIXES = {".yaml", ".yml", ".json"}
 class RawRecord:
     data: dict
     source: Source
+    # which version of its file this record was read from (size, times, inode), and the result of
+    # validating it: both kept with the parse cache, so an unchanged file costs neither a parse
+    # nor a validation, and later stages can recognise an unchanged record without hashing it
+    stamp: str = ""
+    checked: tuple | None = None
 
 
 def export_files(folder: Path) -> list[Path]:
@@ -73,8 +78,10 @@ def read_file(path: Path, label: str) -> tuple[list[RawRecord], list[Problem]]:
 def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """All raw records under `folder`, with file labels relative to it.
 
-    `cache` (label -> (size, mtime_ns, records, problems)) lets a rebuild skip parsing files
-    that did not change; it is updated in place, and files that are gone leave it.
+    `cache` (label -> ("size:mtime_ns:ctime_ns:inode", records, problems)) lets a rebuild skip
+    parsing files that did not change; it is updated in place, and files that are gone leave it.
+    The change time and inode count too: a rewrite that kept size and modification time (a copy
+    with -p, a restore from backup) is read again.
     """
     records: list[RawRecord] = []
     problems: list[Problem] = []
@@ -83,13 +90,16 @@ def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecor
         label = path.relative_to(folder).as_posix()
         seen.add(label)
         stat = path.stat()
+        stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
         entry = cache.get(label) if cache is not None else None
-        if entry is not None and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
-            found, wrong = entry[2], entry[3]
+        if entry is not None and entry[0] == stamp:
+            found, wrong = entry[1], entry[2]
         else:
             found, wrong = read_file(path, label)
+            for raw in found:
+                raw.stamp = stamp
             if cache is not None:
-                cache[label] = (stat.st_size, stat.st_mtime_ns, found, wrong)
+                cache[label] = (stamp, found, wrong)
         records.extend(found)
         problems.extend(wrong)
     if cache is not None:

@@ -125,10 +125,12 @@ def test_a_leak_stops_the_swap(tmp_path, exports, monkeypatch):
 
     monkeypatch.setattr(redaction, "redact_many", leaky)
     # a bug comes with a change of the code, which is an input of the build (pipeline/manifest.py)
+    # and a change of the redaction rules' version (which keys every remembered redaction)
     from pipeline import manifest
 
     real_code = manifest._code_digest
     monkeypatch.setattr(manifest, "_code_digest", lambda: real_code() + "-with-the-bug")
+    monkeypatch.setattr(redaction, "RULES_VERSION", redaction.RULES_VERSION + "-with-the-bug")
     report = build(exports, out, state, cache_dir=tmp_path / "fresh-cache")
     assert not report.swapped and report.leaks
     assert any("郑海涛" not in str(leak) and "decisions/" in leak.file for leak in report.leaks), "names the file, not the secret"

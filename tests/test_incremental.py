@@ -66,6 +66,7 @@ def _same_size_and_time(exports, out, state):
     text = path.read_text(encoding="utf-8").replace("2026-10-12", "2026-10-13")
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
 
 
 def _new_record(exports, out, state):
@@ -117,6 +118,8 @@ def test_any_change_runs_the_build_and_its_output_is_a_full_builds(tmp_path, exp
     build(exports, full, tmp_path / "state-copy")
     assert same_tree(out, full) == []
     assert build(exports, out, state).unchanged, "and the build after it has nothing to do"
+    if change is _same_size_and_time:  # the parse cache saw it too: the new date is published
+        assert "2026年10月13日" in (out / "decisions" / "pen-t-1" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_new_day_runs_the_build_and_expires_what_is_due(tmp_path, exports):
@@ -207,3 +210,31 @@ def test_after_a_change_every_file_with_the_same_bytes_is_the_online_file(tmp_pa
                 changed += 1
     assert same and changed
     assert any(p.is_relative_to(out / "search") for p in before), "the static search index is among them"
+
+
+def test_unchanged_records_are_neither_parsed_validated_nor_redacted_again(tmp_path, exports, monkeypatch):
+    import pipeline.redact_stage as stage
+    import records
+    import records.loader as loader
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state, today=date(2026, 11, 25))
+    calls = {"read": 0, "validate": 0, "public": 0}
+
+    def counted(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(loader, "read_file", counted("read", loader.read_file))
+    monkeypatch.setattr(records, "validate", counted("validate", records.validate))
+    monkeypatch.setattr(stage, "to_public", counted("public", stage.to_public))
+    report = build(exports, out, state, today=date(2026, 11, 26))  # a new day: the build runs
+    assert not report.unchanged and calls == {"read": 0, "validate": 0, "public": 0}
+    write_exports(exports, {"a.yaml": penalty(offence="寻衅滋事")})
+    build(exports, out, state, today=date(2026, 11, 26))
+    assert calls == {"read": 1, "validate": 1, "public": 1}, "only the changed file"
+    assert "寻衅滋事" in (out / "decisions" / "pen-t-1" / "index.html").read_text(encoding="utf-8")
+    build(exports, out, state, today=date(2026, 12, 1))  # PEN-T-2's end passed: the rest as they were
+    assert calls["public"] == 1 and not (out / "decisions" / "pen-t-2").exists()
