@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html as _html
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from records.model import Decision, Party, PublicParty
@@ -51,13 +52,20 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
     ctx = Context(folded, list(known), tag(folded))
     for rec in recognizers():
         ctx.found.extend(rec.analyze(ctx))
-    guard = protected_spans(folded, list(public), ctx.tokens)
+    guard = sorted(protected_spans(folded, list(public), ctx.tokens))
+    starts = [a for a, _, _ in guard]
+    longest = max((b - a for a, b, _ in guard), default=0)
+
+    def near(s: Span):
+        """The guard entries that may overlap s (sorted by start; none is longer than `longest`)."""
+        return guard[bisect_left(starts, s.start - longest):bisect_left(starts, s.end)]
+
     kept = []
     for s in ctx.found:
         if s.start >= s.end:
             continue
         if s.rule.startswith("KnownParty") and "given name" in s.reason:
-            if any(a <= s.start and s.end <= b for a, b, why in guard if why == "public field"):
+            if any(a <= s.start and s.end <= b for a, b, why in near(s) if why == "public field"):
                 continue  # 颖鑫 in the business name 福州市鼓楼区颖鑫客栈: the organisation's name is public
         if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
             listed = "NameList" in s.rule or "RoleCue" in s.rule
@@ -66,7 +74,7 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
             # ... nor inside it (伙同许宏佳 read as 许 + ORG 宏佳, 监护人：上官怡水 as LOC 怡水)
             if any(a < s.end and s.start < b and not (listed and (why == "keep list" or (
                     why in ("tagger LOC", "tagger ORG") and s.start <= a and b <= s.end)))
-                   for a, b, why in guard):
+                   for a, b, why in near(s)):
                 continue
         kept.append(s)
     kept.sort(key=lambda s: (-s.score, -(s.end - s.start), s.start))

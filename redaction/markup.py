@@ -8,6 +8,7 @@ the text nodes joined, with a newline at every block boundary, so a span can be 
 from __future__ import annotations
 
 import html
+import re
 import threading
 from html.parser import HTMLParser
 
@@ -39,7 +40,17 @@ def render(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if "\n\n" not in text.strip():
         text = text.replace("\n", "\n\n")
+    if _PLAIN.fullmatch(text) and not _MARKDOWN_LINE.search(text):
+        # plain paragraphs (most exports): what markdown would make of them, without its parser
+        blocks = [b.strip("\n") for b in re.split(r"\n{2,}", text)]
+        return sanitize_html("\n".join(f"<p>{b}</p>" for b in blocks if b.strip()))
     return sanitize_html(_markdown().reset().convert(text))
+
+
+# No character markdown or HTML gives a meaning to, and no line that could open a list, a code
+# block, a heading, a rule or end in a hard break: markdown's output is then <p> per block.
+_PLAIN = re.compile(r"[^*_`#>\[\]\\<&|~!{}=+\t\r]*")
+_MARKDOWN_LINE = re.compile(r"(?m)^(?:[ \u3000\u00a0]|-|\d+[.)])|  $|^$\n^\s")
 
 
 _LOCAL = threading.local()

@@ -5,6 +5,7 @@ a value the record itself marks as personal still wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from redaction.names import word_list
 
@@ -38,10 +39,11 @@ def protected_spans(text: str, public: list[str], tokens: list | None = None) ->
         while start >= 0:
             out.append((start, start + len(value), "public field"))
             start = text.find(value, start + 1)
-    people = [(a, b) for a, b, _, t in tokens or () if t == "PER"]
+    people = sorted(a for a, b, _, t in tokens or () if t == "PER")
     for rx in _PATTERNS:
         for m in rx.finditer(text):
-            if rx is _ORG and any(m.start() <= a < m.end() for a, b in people):
+            k = bisect_left(people, m.start())
+            if rx is _ORG and k < len(people) and people[k] < m.end():
                 continue  # 张三通过银行: a name and a verb before the suffix, not an organisation
             out.append((m.start(), m.end(), "public pattern"))
     keep = word_list("keep.txt")

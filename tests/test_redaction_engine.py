@@ -200,3 +200,24 @@ def test_words_after_person_cues_stay(text):
 def test_names_after_weak_cues_the_sample_builds_leaked_are_masked(text, name):
     out, _, _ = redact_note(text)
     assert name not in out, out
+
+
+def test_plain_text_fast_path_renders_as_markdown_does():
+    # markup.render skips the markdown parser for plain paragraphs; its output must be the same
+    import random
+
+    from redaction import markup
+
+    rng = random.Random(5)
+    alphabet = list('张三李四，。：；（）、"“”0123456789abcXY .-/%') + ["\n", "\n\n", "  ", "\u3000", "\xa0", "1. ", "- ", "·"]
+    fast = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        x = text if "\n\n" in text.strip() else text.replace("\n", "\n\n")
+        fast += bool(markup._PLAIN.fullmatch(x) and not markup._MARKDOWN_LINE.search(x))
+        assert markup.render(text) == markup.sanitize_html(markup._markdown().reset().convert(x)), repr(text)
+    assert fast > 1000
+    for c in CASES:
+        text = c["decision"]["text"]
+        x = text if "\n\n" in text.strip() else text.replace("\n", "\n\n")
+        assert markup.render(text) == markup.sanitize_html(markup._markdown().reset().convert(x))

@@ -14,16 +14,20 @@ from redaction.span import Span
 from redaction.variants import address_tail, date_spellings, name_keep_listed
 
 
+_JOINER = re.compile(r"(?<=[^ \-.\n])[ \-.](?=[^ \-.\n])")
+
+
 def _squeeze(text: str) -> tuple[str, list[int]]:
     """Text with spaces, dashes and dots between two characters removed, lower-cased, and where
     each kept character came from: 1380-0138-000 and 张 三 are found by plain search."""
-    keep, where = [], []
-    for i, ch in enumerate(text):
-        if ch in " -." and 0 < i < len(text) - 1 and text[i - 1] not in " -.\n" and text[i + 1] not in " -.\n":
-            continue
-        keep.append(ch)
-        where.append(i)
-    return "".join(keep).lower(), where
+    pieces, where, last = [], [], 0
+    for m in _JOINER.finditer(text):
+        pieces.append(text[last:m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    pieces.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(pieces).lower(), where
 
 
 def _find_all(flat: str, where: list[int], value: str) -> list[tuple[int, int]]:
@@ -62,6 +66,7 @@ class KnownPartyRecognizer(Recognizer):
     def analyze(self, ctx: Context) -> list[Span]:
         spans = []
         flat, where = _squeeze(ctx.text)
+        places = [(a, b) for a, b, _, t in ctx.tokens if t in ("ORG", "LOC")]
         for i, party in enumerate(ctx.known):
             for entity, value, field in person_fields(party):
                 key = f"party{i}:{field}" if entity == "PERSON" else None
@@ -71,8 +76,7 @@ class KnownPartyRecognizer(Recognizer):
                     else:
                         hits = _find_all(flat, where, re.sub(r"[ \-.]", "", variant).lower())
                     for start, end in hits:
-                        if why == "given name" and any(t in ("ORG", "LOC") and (a < start < b or a < end < b)
-                                                       for a, b, _, t in ctx.tokens):
+                        if why == "given name" and any(a < start < b or a < end < b for a, b in places):
                             continue  # 建闽 inside 福建闽兴电子商务有限公司: part of a name the tagger read whole
                         spans.append(Span(entity, start, end, 1.0, f"{self.name}:{field}",
                                           f"record field {field} ({why.removeprefix('re:')})", person=key))
