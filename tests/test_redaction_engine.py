@@ -221,3 +221,9 @@ def test_plain_text_fast_path_renders_as_markdown_does():
         text = c["decision"]["text"]
         x = text if "\n\n" in text.strip() else text.replace("\n", "\n\n")
         assert markup.render(text) == markup.sanitize_html(markup._markdown().reset().convert(x))
+
+
+def test_a_list_of_people_goes_on_through_an_ordinary_word():
+    # s2000 seed 7 PEN-2026-000556: 伙同王洋、冯远、夏天在… left 夏天 on the page
+    out, _, _ = redact_note("违法行为人刘琪玥伙同王洋、冯远、夏天在福州市马尾区的足浴店赌博。")
+    assert "夏天" not in out and "冯远" not in out, out

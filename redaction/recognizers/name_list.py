@@ -30,7 +30,9 @@ class NameListRecognizer(Recognizer):
             if not m:
                 continue
             # after a comma a new clause is as likely as a list: an ordinary word there is the word
-            end = name_end(text, m.end(), starts, keep_ok=m.group() not in ",，")
+            # after 、 between people a list goes on: an ordinary word ended there is a name too
+            # (伙同王洋、冯远、夏天在…)
+            end = name_end(text, m.end(), starts, keep_ok=m.group() not in ",，", boundary_ok=m.group() == "、")
             if end is None or (m.end(), end) in seen:
                 continue
             new = Span(self.ENTITY, m.end(), end, self.SCORE, f"{self.name}:after",
