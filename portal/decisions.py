@@ -49,6 +49,8 @@ class DecisionGenerator(Generator):
         similar = similar_decisions(published)
         by_slug = self.context["portal_by_slug"]
         noindex = self.settings.get("NOINDEX_NATURAL_PERSONS", True)
+        summaries = {d.slug: _summary(d) for d in published}  # once each: a decision is in many keys
+        summary = lambda d: summaries[d.slug]  # noqa: E731
         for d in published:
             context = dict(
                 decision=d,
@@ -59,20 +61,20 @@ class DecisionGenerator(Generator):
             )
             key = (
                 d.content_hash, d.first_published_on, context["noindex"],
-                [_summary(o) for o in context["similar"]], [_summary(o) for o in context["reviewed_by"]],
-                _summary(context["reviews"]) if context["reviews"] else None,
+                [summary(o) for o in context["similar"]], [summary(o) for o in context["reviewed_by"]],
+                summary(context["reviews"]) if context["reviews"] else None,
             )
             out.page(f"{d.url}index.html", "decision", key=key, **context)
         for w in self.withdrawals:
             rec = by_slug.get(w.reconsideration_slug)
-            out.page(f"{w.url}index.html", "withdrawal", key=(plain(w), _summary(rec) if rec else None),
+            out.page(f"{w.url}index.html", "withdrawal", key=(plain(w), summary(rec) if rec else None),
                      withdrawal=w, reconsideration=rec)
         out.page("withdrawals/index.html", "withdrawals", withdrawals=self.withdrawals)
 
         size = self.settings.get("PORTAL_PAGE_SIZE", listings.PAGE_SIZE)
         for group in [*self.kinds.values(), *self.organs, *self.years, *self.offences]:
             for n, path, page_decisions, total in group.pages(size):
-                key = (group.title, group.path, group.code, group.count, n, total, [_summary(d) for d in page_decisions])
+                key = (group.title, group.path, group.code, group.count, n, total, [summary(d) for d in page_decisions])
                 out.page(f"{path}index.html", "listing", key=key, group=group, page_number=n, page_count=total,
                          page_decisions=page_decisions)
         out.page("organs/index.html", "browse", browse_title="按执法机关浏览", groups=self.organs)
