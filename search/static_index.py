@@ -6,32 +6,35 @@ it (issue 5). A bigram index cannot disagree with itself: every query of two or 
 is cut into the same pairs the text was, so recall is complete by construction, and the
 positions make a phrase exact (exact matches rank first).
 
-Layout under `<site>/search/` (format 2):
+Layout under `<site>/search/` (format 3):
 
-- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to the files
+- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to every file
   below but `facets.bin`, so those can be cached for good; the page preloads `meta.json` and
-  `facets.bin`, which are revalidated), the shard count, the field names, the facet tables
+  `facets.bin`, which are revalidated), the shard counts, the field names, the facet tables
   (organs, offences, kinds, penalty types) and, per year, the first decision of that year;
 - `facets.bin`: four columns of one byte per decision (decisions numbered newest first, so
   sorting by date is sorting by number and a year is a range): organ, offence (0: none), kind,
   penalty-type bits;
-- `terms/<n>.bin`: the document lists of the pairs and triples of characters whose hash is n
-  (see `shard_of`): a query fetches one small file per distinct pair or triple, and no
-  positions;
-- `pos/<n>.bin`: the positions of the triples of `terms/<n>.bin`, fetched only for query words
-  of four or more characters, whose triples must follow each other;
-- `docs/<n>.json`: what a result shows: number, link, date, kind and the searchable fields.
+- `pairs/<n>.bin`: the document lists of the pairs of characters whose hash is n (see
+  `shard_of`), for query words of two characters;
+- `triples/<n>.bin`: the document lists of the triples whose hash is n, each followed by its
+  positions, for words of three or more characters: a word's candidates are the decisions
+  holding the triples that tile it (at 0, 3, 6, … and the last, which together cover every
+  character), and their positions, one after the other, decide. So a query needs one round of
+  requests, all at once, one small file per distinct pair or tiling triple;
+- `cards/<k>.json`: what a result's heading and facts line need that `facets.bin` lacks, for
+  decisions `k * CARD_CHUNK` to `(k + 1) * CARD_CHUNK - 1`: a list of [number, link, date,
+  penalties] (128 decisions gzip to ~1.6 KB, so the first page of results costs a few of them,
+  not one request per hit);
+- `docs/<n>.json`: the searchable fields of decision n (`{"f": [...]}` in the order of `fields`),
+  fetched for the results shown, after they are shown, to cut their snippets.
 
-A query word of two characters is looked up as a pair, one of three as a triple (both exact by
-construction); a longer word's candidates are the decisions holding all its triples, and the
-positions of the triples that tile it (at 0, 3, 6, … and the last) decide.
-
-Term shard format (little-endian): u32 term count; per term (sorted by UTF-16 units) u16 u16 u16
+Shard format (little-endian): u32 term count; per term (sorted by UTF-16 units) u16 u16 u16
 (the units; the third 0 for a pair), u32 offset, u32 length into the data after the table. A
-term's data: for a triple, varint offset and length of its positions in `pos/<n>.bin`; then
-varint `count * 2 + bitmap`, then either a bitmap of all decisions (bit i of byte i >> 3) or
-the gaps between document numbers as varints (whichever is smaller). Positions: per document
-of the list, a varint count and the gaps between positions. Varints are unsigned LEB128.
+term's data: varint `count * 2 + bitmap`, then either a bitmap of all decisions (bit i of byte
+i >> 3) or the gaps between document numbers as varints (whichever is smaller); for a triple
+then, per document of the list, a varint count and the gaps between its positions (positions
+count characters of the squeezed fields, one apart between fields). Varints are unsigned LEB128.
 """
 from __future__ import annotations
 
@@ -46,8 +49,10 @@ from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
 from search.analysis import squeeze
 from search.document import document
 
-FORMAT = 2
-TARGET_SHARD_BYTES = 6_000
+FORMAT = 3
+CARD_CHUNK = 128  # decisions per cards/<k>.json (mirrored from meta.json by search.js)
+TARGET_SHARD_BYTES = 6_000  # before gzip
+MAX_SHARDS = 8192
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
@@ -107,11 +112,37 @@ def _doclist(docs: list[int], total: int) -> bytes:
     return bytes(head + gaps)
 
 
+def _write_shards(folder: Path, terms: list[str], body, digest) -> tuple[int, int]:
+    """Write `terms` (all of one length) hashed into a power of two of files of about
+    TARGET_SHARD_BYTES; returns (files, bytes)."""
+    bodies = {t: body(t) for t in terms}
+    size = sum(len(b) for b in bodies.values())
+    shards = 1
+    while shards < MAX_SHARDS and size / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for term in terms:
+        by_shard[shard_of(term, shards)].append(term)
+    written = 0
+    for s in range(shards):
+        table = bytearray(struct.pack("<I", len(by_shard.get(s, []))))
+        data = bytearray()
+        for term in sorted(by_shard.get(s, [])):
+            units = [ord(c) for c in term] + [0] * (3 - len(term))
+            table += struct.pack("<HHHII", *units, len(data), len(bodies[term]))
+            data += bodies[term]
+        blob = bytes(table + data)
+        (folder / f"{s}.bin").write_bytes(blob)
+        digest.update(blob)
+        written += len(blob)
+    return shards, written
+
+
 def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
     root = Path(site_dir) / "search"
-    for sub in ("shards", "terms", "pos", "docs"):
+    for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
         shutil.rmtree(root / sub, ignore_errors=True)
-    for sub in ("terms", "pos", "docs"):
+    for sub in ("pairs", "triples", "docs", "cards"):
         (root / sub).mkdir(parents=True)
     ordered = order(decisions)
     total = len(ordered)
@@ -126,11 +157,12 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
     col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
     years: list[list[int]] = []  # [year, first decision of that year], newest first
     shown: list[str] = []  # docs/<n>.json
+    cards: list[list[str]] = []  # cards/<k>.json, one row per decision
     for n, d in enumerate(ordered):
         doc = document(d)
         texts = [doc.fields[f] for f in FIELDS]
-        shown.append(json.dumps({"n": d.decision_no, "u": d.url, "d": d.decided_on.isoformat(), "k": d.kind,
-                                 "f": texts}, ensure_ascii=False, separators=(",", ":")))
+        shown.append(json.dumps({"f": texts}, ensure_ascii=False, separators=(",", ":")))
+        cards.append([d.decision_no, d.url, d.decided_on.isoformat(), doc.fields["penalties"]])
         pairs, triples = _terms(texts)
         for g in pairs:
             docs_of[g].append(n)
@@ -155,38 +187,19 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
         col_bits.append(bits)
         if not years or years[-1][0] != d.year:
             years.append([d.year, n])
-    by_shard: dict[int, list[str]] = defaultdict(list)
-    data_bytes = sum(len(v) for v in docs_of.values()) * 1.2
-    shards = 1
-    while shards < 8192 and data_bytes / shards > TARGET_SHARD_BYTES:
-        shards *= 2
-    for term in docs_of:
-        by_shard[shard_of(term, shards)].append(term)
-    written = 0
     digest = hashlib.sha256()
-    for s in range(shards):
-        terms = sorted(by_shard.get(s, []))
-        table = bytearray(struct.pack("<I", len(terms)))
-        data, pos = bytearray(), bytearray()
-        for term in terms:
-            body = bytearray()
-            if len(term) == 3:
-                _varint(body, len(pos))
-                _varint(body, len(positions[term]))
-                pos += positions[term]
-            body += _doclist(docs_of[term], total)
-            units = [ord(c) for c in term] + [0] * (3 - len(term))
-            table += struct.pack("<HHHII", *units, len(data), len(body))
-            data += body
-        blob = bytes(table + data)
-        (root / "terms" / f"{s}.bin").write_bytes(blob)
-        (root / "pos" / f"{s}.bin").write_bytes(bytes(pos))
-        digest.update(blob)
-        digest.update(pos)
-        written += len(blob) + len(pos)
+    pair_terms = [t for t in docs_of if len(t) == 2]
+    triple_terms = [t for t in docs_of if len(t) == 3]
+    pair_shards, pair_bytes = _write_shards(root / "pairs", pair_terms, lambda t: _doclist(docs_of[t], total), digest)
+    triple_shards, triple_bytes = _write_shards(root / "triples", triple_terms,
+                                                lambda t: _doclist(docs_of[t], total) + positions.pop(t), digest)
     for n, text in enumerate(shown):
         digest.update(text.encode("utf-8"))
         (root / "docs" / f"{n}.json").write_text(text, encoding="utf-8")
+    for k in range(0, total, CARD_CHUNK):
+        text = json.dumps(cards[k : k + CARD_CHUNK], ensure_ascii=False, separators=(",", ":"))
+        digest.update(text.encode("utf-8"))
+        (root / "cards" / f"{k // CARD_CHUNK}.json").write_text(text, encoding="utf-8")
     facets = bytes(col_organ + col_offence + col_kind + col_bits)
     (root / "facets.bin").write_bytes(facets)
     digest.update(facets)
@@ -194,7 +207,9 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
         "format": FORMAT,
         "v": digest.hexdigest()[:16],
         "count": total,
-        "shards": shards,
+        "pair_shards": pair_shards,
+        "triple_shards": triple_shards,
+        "card_chunk": CARD_CHUNK,
         "fields": FIELDS,
         "organs": organs,
         "offences": offences,
@@ -203,5 +218,5 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
     (root / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return {"decisions": total, "terms": len(docs_of), "shards": shards, "shard_bytes": written,
-            "facet_bytes": len(facets)}
+    return {"decisions": total, "terms": len(docs_of), "shards": pair_shards + triple_shards,
+            "shard_bytes": pair_bytes + triple_bytes, "facet_bytes": len(facets)}

@@ -164,3 +164,69 @@ def test_static_recall_is_complete_for_a_few_hundred_queries(page, sample, scan)
     # and the matches marked exact are exactly those of the substring scan
     wrong = {q: scan(q) ^ {urls[i] for i, e in found[q] if e} for q in qs}
     assert {q: w for q, w in wrong.items() if w} == {}
+
+
+def test_a_long_word_needs_its_triples_in_sequence_not_just_present(page, sample, scan):
+    """Decisions holding both triples of a six-character word, apart, are not hits."""
+    _, _, decisions = sample
+    urls = [d.url for d in order(decisions)]
+    texts = [v for vs in scan.squeezed.values() for v in vs if len(v) > 200][:20]
+    word = None
+    for text in texts:
+        for i in range(0, 150, 7):
+            a, b = text[i : i + 3], text[i + 3 : i + 6]
+            both = {u for u, vs in scan.squeezed.items() if any(a in v for v in vs) and any(b in v for v in vs)}
+            if both - scan(a + b):  # some hold both triples, not one after the other
+                word = a + b
+                break
+        if word:
+            break
+    assert word, "no word whose triples occur apart in some decisions"
+    search(page, "")
+    found = page.evaluate(FIND, [word])[word]
+    assert {urls[i] for i, _ in found} == scan(word)
+
+
+def test_a_new_search_on_the_results_page_stays_on_it_and_back_returns(page, scan):
+    search(page, "台江")
+    status = page.locator("#search-status")
+    before = status.inner_text()
+    page.evaluate("window.samePage = true")
+    box = page.get_by_label("输入搜索词")
+    box.fill("赌博")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.state === 'ready'"
+                           " && document.querySelector('#search-status').textContent.includes('赌博')")
+    assert f"“赌博”共找到 {len(scan('赌博'))} 份决定书" in status.inner_text()
+    assert "q=%E8%B5%8C%E5%8D%9A" in page.url
+    assert page.evaluate("window.samePage === true")  # no reload: script and index files stay
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.state === 'ready'"
+                           " && document.querySelector('#search-status').textContent.includes('台江')")
+    assert status.inner_text() == before and page.get_by_label("输入搜索词").input_value() == "台江"
+    assert page.evaluate("window.samePage === true")
+
+
+def test_results_are_shown_before_their_snippets_and_then_completed(page, scan):
+    """The first page is drawn from the cards (numbers, links, facts) without waiting for the
+    decisions' fields; the snippets follow when those come."""
+    held = []
+    page.route("**/search/docs/**", lambda route: held.append(route))
+    page.goto(f"/search/?q={quote('台江')}")
+    page.wait_for_selector("#search-results[data-state=shown]", state="attached")
+    hits = page.locator("#search-results li.search-hit")
+    assert hits.count() == min(10, len(scan("台江"))) > 0
+    hrefs = [a.get_attribute("href") for a in hits.locator("h2 a").all()]
+    assert all(any(h.endswith("/" + u) for u in scan("台江")) for h in hrefs)
+    assert all(hits.locator("h2 a").all_inner_texts())
+    assert re.search(r"\d{4}年\d+月\d+日", hits.first.locator(".hint").inner_text())
+    assert page.locator("#search-results .search-hit__snippet").count() == hits.count()  # not yet
+    page.wait_for_timeout(50)
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute("**/search/docs/**")
+    page.wait_for_selector(READY, state="attached")
+    assert page.locator("#search-results .search-hit__snippet").count() == 0
+    assert page.locator("#search-results li.search-hit mark").count() >= hits.count()

@@ -1,23 +1,26 @@
 // Search page (搜索决定书): reads the static index written by search/static_index.py.
 // No library, no server. Query words are squeezed exactly as the text was (search/analysis.py:
 // NFKC, lower case, letters and digits only); a word of two characters is looked up as a pair,
-// of three as a triple, a longer one by its triples and, for the candidates only, the positions
-// of the triples that tile it. So any two or more characters that occur in a decision find it,
-// and every hit holds each word whole (as whoosh's phrases do). All state is in the address (?q=&organ=&year=&offence=&kind=&penalty=&sort=&page=),
-// so results can be bookmarked, shared and paged with ordinary links.
+// a longer one by the triples that tile it and their positions, all fetched at once. So any two
+// or more characters that occur in a decision find it, and every hit holds each word whole (as
+// whoosh's phrases do). All state is in the address (?q=&organ=&year=&offence=&kind=&penalty=&sort=&page=),
+// so results can be bookmarked, shared and paged with ordinary links; on this page a new query,
+// a filter or a page only changes the address (history.pushState) and searches again, with the
+// script and the index files already fetched kept.
 (function () {
   "use strict";
 
   var PAGE_SIZE = 10;
   var WORD = /[\p{L}\p{N}]/u;
   var FILTERS = ["organ", "year", "offence", "kind", "penalty"];
-  var form = document.getElementById("search-form");
-  if (!form) return;
-  var base = new URL(form.getAttribute("data-index"), document.baseURI).href;
-  var site = new URL(form.getAttribute("data-site"), document.baseURI).href;
-  var statusEl = document.getElementById("search-status");
-  var listEl = document.getElementById("search-results");
-  var pagesEl = document.getElementById("search-pages");
+  // The script is loaded `async` from the page's head: it starts fetching the index for the
+  // query in the address before the page is parsed and laid out, and waits for the page to draw.
+  var scriptStart = performance.now();
+  var script = document.currentScript;
+  if (!script || !script.hasAttribute("data-index")) return;
+  var base = new URL(script.getAttribute("data-index"), document.baseURI).href;
+  var site = new URL(script.getAttribute("data-site"), document.baseURI).href;
+  var form, statusEl, listEl, pagesEl;
   var fetched = {};
 
   function squeeze(text) {
@@ -66,13 +69,15 @@
     return n;
   }
 
-  // One pair or triple: { docs: sorted document numbers, pos: where its positions are } or null.
+  // One pair or triple: { docs: sorted document numbers, bytes, at: where its positions start
+  // in bytes (a triple's) } or null.
   function lookup(meta, term) {
-    var shard = shardOf(term, meta.shards);
-    return load("terms/" + shard + ".bin", "bin", meta.v).then(function (buf) {
+    var pair = term.length === 2;
+    var path = (pair ? "pairs/" : "triples/") + shardOf(term, pair ? meta.pair_shards : meta.triple_shards) + ".bin";
+    return load(path, "bin", meta.v).then(function (buf) {
       var view = new DataView(buf);
       var count = view.getUint32(0, true);
-      var key = [term.charCodeAt(0), term.charCodeAt(1), term.length > 2 ? term.charCodeAt(2) : 0];
+      var key = [term.charCodeAt(0), term.charCodeAt(1), pair ? 0 : term.charCodeAt(2)];
       var lo = 0, hi = count - 1, found = -1;
       while (lo <= hi) {
         var mid = (lo + hi) >> 1, at = 4 + mid * 14, cmp = 0;
@@ -83,34 +88,34 @@
       if (found < 0) return null;
       var start = 4 + count * 14 + view.getUint32(found + 6, true);
       var bytes = new Uint8Array(buf, start, view.getUint32(found + 10, true));
-      var state = { at: 0 }, pos = null;
-      if (term.length > 2) pos = { shard: shard, at: readVarint(bytes, state), length: readVarint(bytes, state) };
+      var state = { at: 0 };
       var head = readVarint(bytes, state), n = Math.floor(head / 2), docs = new Int32Array(n);
       if (head % 2) {
         for (var i = 0, k = 0; k < n; i++) {
           var b = bytes[state.at + (i >> 3)];
           if (b & (1 << (i & 7))) docs[k++] = i;
         }
+        state.at += (meta.count + 7) >> 3;
       } else {
         for (var j = 0, doc = -1; j < n; j++) { doc += readVarint(bytes, state) + 1; docs[j] = doc; }
       }
-      return { docs: docs, pos: pos };
+      return { docs: docs, bytes: bytes, at: state.at };
     });
   }
 
-  // Positions of a triple in the documents of `wanted` (a Set): Map(document -> positions).
-  function positionsIn(meta, entry, wanted) {
-    return load("pos/" + entry.pos.shard + ".bin", "bin", meta.v).then(function (buf) {
-      var bytes = new Uint8Array(buf, entry.pos.at, entry.pos.length), state = { at: 0 }, out = new Map();
-      for (var i = 0; i < entry.docs.length; i++) {
-        var n = readVarint(bytes, state), doc = entry.docs[i];
-        if (!wanted.has(doc)) { for (var s = 0; s < n; s++) readVarint(bytes, state); continue; }
-        var list = new Array(n), p = 0;
-        for (var j = 0; j < n; j++) { p += readVarint(bytes, state); list[j] = p; }
-        out.set(doc, list);
+  // A reader of a triple's positions, document after document (its documents in order):
+  // `at(doc)` skips to that document and returns its positions (sorted, in a reused array).
+  function positionReader(entry) {
+    var bytes = entry.bytes, docs = entry.docs, state = { at: entry.at }, i = 0, list = [];
+    return function (doc) {
+      for (; docs[i] < doc; i++) {  // skip a document: its count, then that many varints
+        for (var n = readVarint(bytes, state), s = 0; s < n;) if (!(bytes[state.at++] & 0x80)) s++;
       }
-      return out;
-    });
+      i++;
+      list.length = 0;
+      for (var k = readVarint(bytes, state), p = 0, j = 0; j < k; j++) { p += readVarint(bytes, state); list.push(p); }
+      return list;
+    };
   }
 
   function intersect(a, b) {  // two sorted lists
@@ -121,48 +126,39 @@
     return out;
   }
 
-  function pieces(term, size) {
-    var out = [];
-    for (var i = 0; i + size <= term.length; i++) if (out.indexOf(term.slice(i, i + size)) < 0) out.push(term.slice(i, i + size));
-    return out;
-  }
-
-  // Offsets of the triples that cover a word with the fewest position bytes to fetch
-  // (at least the first and the last; 0, 3, 6, … when all cost the same).
-  function tiles(term, cost) {
-    var n = term.length, best = [{ cost: 0, tiles: [] }];
-    for (var c = 1; c <= n; c++) best[c] = null;
-    for (var o = 0; o + 3 <= n; o++) {
-      for (var c2 = o; c2 < o + 3; c2++) {  // from any cover reaching o or beyond
-        var from = best[c2];
-        if (!from || c2 < o) continue;
-        var to = o + 3, total = from.cost + cost(term.slice(o, o + 3));
-        if (!best[to] || total < best[to].cost) best[to] = { cost: total, tiles: from.tiles.concat([o]) };
-      }
-    }
-    return best[n].tiles;
-  }
-
-  // The documents where one word occurs whole (sorted).
+  // The documents where one word occurs whole (sorted). Two characters: a pair's list. Three or
+  // more: the triples at 0, 3, 6, … and the last cover every character, so the decisions where
+  // they follow each other at those offsets are exactly those holding the word.
   async function word(meta, term) {
-    var size = term.length === 2 ? 2 : 3, parts = pieces(term, size);
-    var entries = await Promise.all(parts.map(function (t) { return lookup(meta, t); }));
+    var offsets = [];
+    if (term.length > 2) {
+      for (var o = 0; o + 3 < term.length; o += 3) offsets.push(o);
+      offsets.push(term.length - 3);
+    }
+    var entries = await Promise.all(term.length === 2 ? [lookup(meta, term)] : offsets.map(function (o) {
+      return lookup(meta, term.slice(o, o + 3));
+    }));
     if (entries.some(function (e) { return !e; })) return [];
     var docs = entries.map(function (e) { return e.docs; }).sort(function (a, b) { return a.length - b.length; })
       .reduce(function (acc, d) { return acc ? intersect(acc, d) : Array.from(d); }, null);
-    if (term.length <= 3 || !docs.length) return docs;
-    var wanted = new Set(docs), offsets = tiles(term, function (t) { return entries[parts.indexOf(t)].pos.length + 64; });
-    var maps = await Promise.all(offsets.map(function (o) {
-      return positionsIn(meta, entries[parts.indexOf(term.slice(o, o + 3))], wanted);
-    }));
-    var sets = maps.slice(1).map(function (m) { return m; });
+    if (offsets.length < 2 || !docs.length) return docs;
+    // Each candidate: the word is there where the first triple's position p is followed by the
+    // others at p + their offset (the lists are sorted: one pass over each).
+    var readers = entries.map(positionReader), lists = new Array(entries.length), cursors = new Int32Array(entries.length);
     return docs.filter(function (doc) {
-      var first = maps[0].get(doc);
-      var later = sets.map(function (m) { return new Set(m.get(doc)); });
-      return first.some(function (p) {
-        for (var k = 0; k < later.length; k++) if (!later[k].has(p + offsets[k + 1])) return false;
-        return true;
-      });
+      for (var k = 0; k < readers.length; k++) { lists[k] = readers[k](doc); cursors[k] = 0; }
+      var first = lists[0];
+      for (var f = 0; f < first.length; f++) {
+        var k2 = 1;
+        for (; k2 < lists.length; k2++) {
+          var want = first[f] + offsets[k2], l = lists[k2], c = cursors[k2];
+          while (c < l.length && l[c] < want) c++;
+          cursors[k2] = c;
+          if (c === l.length || l[c] !== want) break;
+        }
+        if (k2 === lists.length) return true;
+      }
+      return false;
     });
   }
 
@@ -176,13 +172,20 @@
     return { meta: meta, terms: terms, hits: docs.map(function (doc) { return { id: doc, exact: true }; }) };
   }
 
+  // The facet columns of facets.bin, and the year of every decision (a range of the numbering).
   function facetsOf(meta, buf) {
-    var bytes = new Uint8Array(buf), n = meta.count;
-    return function (doc) {
-      var year = meta.years[0][0];
-      for (var i = 0; i < meta.years.length && meta.years[i][1] <= doc; i++) year = meta.years[i][0];
-      return { organ: bytes[doc], offence: bytes[n + doc], year: year, kind: bytes[2 * n + doc], bits: bytes[3 * n + doc] };
-    };
+    var bytes = new Uint8Array(buf), n = meta.count, year = new Uint16Array(n);
+    for (var i = 0; i < meta.years.length; i++) {
+      var end = i + 1 < meta.years.length ? meta.years[i + 1][1] : n;
+      year.fill(meta.years[i][0], meta.years[i][1], end);
+    }
+    return { organ: bytes.subarray(0, n), offence: bytes.subarray(n, 2 * n), kind: bytes.subarray(2 * n, 3 * n),
+             bits: bytes.subarray(3 * n, 4 * n), year: year };
+  }
+
+  function facetsFor(meta) {
+    if (!meta.facets) meta.facets = load("facets.bin", "bin").then(function (buf) { return facetsOf(meta, buf); });
+    return meta.facets;
   }
 
   function params() {
@@ -192,34 +195,25 @@
     return out;
   }
 
-  // One test per filter: given a document's facets, does it pass?
-  function tests(meta, p) {
-    var t = {};
-    t.organ = p.organ ? function (f) { return meta.organs[f.organ] === p.organ; } : null;
-    t.year = p.year ? function (f) { return String(f.year) === p.year; } : null;
-    t.offence = p.offence ? function (f) { return f.offence > 0 && meta.offences[f.offence - 1] === p.offence; } : null;
-    t.kind = p.kind ? function (f) { return meta.kinds[f.kind] && meta.kinds[f.kind][0] === p.kind; } : null;
-    t.penalty = p.penalty ? function (f) {
-      var i = meta.penalty_types.findIndex(function (x) { return x[0] === p.penalty; });
-      return i >= 0 && (f.bits & (1 << i)) !== 0;
-    } : null;
-    return t;
-  }
-
-  function passes(t, f, except) {
-    for (var i = 0; i < FILTERS.length; i++) {
-      var name = FILTERS[i];
-      if (name !== except && t[name] && !t[name](f)) return false;
-    }
-    return true;
+  // The filters chosen, as one test per filter on a decision number: the value it needs in its
+  // facet column (null: that filter is not set; -1: a value no decision has).
+  function filterTests(meta, fc, p) {
+    var kinds = meta.kinds.map(function (k) { return k[0]; }), pens = meta.penalty_types.map(function (x) { return x[0]; });
+    var tests = [];
+    if (p.organ) { var o = meta.organs.indexOf(p.organ); tests.push(function (d) { return fc.organ[d] === o; }); } else tests.push(null);
+    if (p.year) { var y = +p.year; tests.push(function (d) { return fc.year[d] === y; }); } else tests.push(null);
+    if (p.offence) { var f = meta.offences.indexOf(p.offence) + 1; tests.push(function (d) { return f > 0 && fc.offence[d] === f; }); } else tests.push(null);
+    if (p.kind) { var k = kinds.indexOf(p.kind); tests.push(function (d) { return fc.kind[d] === k; }); } else tests.push(null);
+    if (p.penalty) { var b = pens.indexOf(p.penalty); tests.push(function (d) { return b >= 0 && (fc.bits[d] & (1 << b)) !== 0; }); } else tests.push(null);
+    return tests;
   }
 
   // Options of one filter with counts among the hits that pass the other filters.
   function fillSelect(name, options, counts, chosen) {
     var select = document.getElementById("search-" + name);
     while (select.options.length > 1) select.remove(1);
-    options.forEach(function (o) {
-      var n = counts.get(o[0]) || 0;
+    options.forEach(function (o, i) {
+      var n = counts[i] || 0;
       if (!n && o[0] !== chosen) return;
       select.add(new Option(o[1] + "（" + n + "）", o[0], false, o[0] === chosen));
     });
@@ -232,16 +226,39 @@
     return r;
   }
 
-  function facetOptions(meta) {
-    return {
-      organ: { options: meta.organs.map(function (o) { return [o, o]; }), value: function (f) { return meta.organs[f.organ]; } },
-      year: { options: meta.years.map(function (y) { return [String(y[0]), y[0] + "年"]; }), value: function (f) { return String(f.year); } },
-      offence: { options: meta.offences.map(function (o) { return [o, o]; }), value: function (f) { return f.offence ? meta.offences[f.offence - 1] : null; } },
-      kind: { options: meta.kinds, value: function (f) { return meta.kinds[f.kind][0]; } },
-      penalty: { options: meta.penalty_types, multi: function (f) {
-        return meta.penalty_types.filter(function (_, i) { return f.bits & (1 << i); }).map(function (x) { return x[0]; });
-      } },
-    };
+  // Filters, their counts, ranking and the page: everything but what is fetched for display.
+  function arrange(meta, fc, p, found) {
+    var tests = filterTests(meta, fc, p), nf = FILTERS.length;
+    var years = meta.years.map(function (y) { return y[0]; });
+    var counts = [new Int32Array(meta.organs.length), new Int32Array(years.length),
+                  new Int32Array(meta.offences.length + 1), new Int32Array(meta.kinds.length),
+                  new Int32Array(meta.penalty_types.length)];
+    var yearIx = new Map(years.map(function (y, i) { return [y, i]; }));
+    function count(which, d) {
+      var c = counts[which];
+      if (which === 0) c[fc.organ[d]]++;
+      else if (which === 1) c[yearIx.get(fc.year[d])]++;
+      else if (which === 2) { if (fc.offence[d]) c[fc.offence[d] - 1]++; }
+      else if (which === 3) c[fc.kind[d]]++;
+      else for (var b = fc.bits[d], i = 0; b; b >>= 1, i++) if (b & 1) c[i]++;
+    }
+    var hits = [];
+    for (var h = 0; h < found.length; h++) {
+      var d = found[h], failed = -1, fails = 0;
+      for (var t = 0; t < nf && fails < 2; t++) if (tests[t] && !tests[t](d)) { failed = t; fails++; }
+      if (fails === 0) { hits.push(d); for (var w = 0; w < nf; w++) count(w, d); }
+      else if (fails === 1) count(failed, d);  // passes every filter but this one: counts for its options
+    }
+    // Relevance: a word in the offence (the whole offence first), then in the organ; then newest.
+    var offenceRank = meta.offences.map(function (o) { return rank(squeeze(o), p.terms, 4); });
+    var organRank = meta.organs.map(function (o) { return rank(squeeze(o), p.terms, 1); });
+    if (p.sort === "oldest") hits.reverse();
+    else if (p.sort !== "newest" && offenceRank.concat(organRank).some(Boolean)) {
+      var score = new Map();
+      hits.forEach(function (d) { score.set(d, (fc.offence[d] ? offenceRank[fc.offence[d] - 1] : 0) + organRank[fc.organ[d]]); });
+      hits.sort(function (a, b) { return (score.get(b) - score.get(a)) || (a - b); });
+    }
+    return { hits: hits, counts: counts, years: years };
   }
 
   function text(tag, content, cls) {
@@ -328,66 +345,69 @@
     if (p.page < pages) item("下一页", p.page + 1, "next");
   }
 
+  function facts(meta, fc, d, card) {
+    var kind = meta.kinds[fc.kind[d]], offence = fc.offence[d] ? meta.offences[fc.offence[d] - 1] : "";
+    return [kind ? kind[1] : "", meta.organs[fc.organ[d]], cnDate(card[2]), offence, card[3]].filter(Boolean).join(" · ");
+  }
+
+  // The rows of cards/<k>.json for the decisions given: one request per chunk they fall in.
+  function cardsOf(meta, ids) {
+    var size = meta.card_chunk;
+    return Promise.all(ids.map(function (d) {
+      return load("cards/" + Math.floor(d / size) + ".json", "json", meta.v).then(function (rows) { return rows[d % size]; });
+    }));
+  }
+
+  var latest = 0;  // the run whose results are wanted; an older one stops at its next await
+
   async function run() {
-    var started = performance.now();
+    var started = performance.now(), me = ++latest;
+    var marks = window.portalSearch.marks = { start: started };
     var p = params();
     form.elements.q.value = p.q;
     var header = document.getElementById("site-search-q");
     if (header) header.value = p.q;
     form.elements.sort.value = ["newest", "oldest"].indexOf(p.sort) >= 0 ? p.sort : "relevance";
     listEl.setAttribute("data-state", "busy");
-    if (!p.q) {
-      statusEl.textContent = "请输入要搜索的内容。";
-      listEl.setAttribute("data-state", "ready");
-      return;
+    listEl.setAttribute("aria-busy", "true");
+    function finish(state) {
+      listEl.setAttribute("data-state", state);
+      listEl.removeAttribute("aria-busy");
     }
-    if (!queryTerms(p.q).length) {
-      statusEl.textContent = "请至少输入两个汉字、数字或字母。";
-      listEl.setAttribute("data-state", "ready");
+    if (!p.q || !queryTerms(p.q).length) {
+      statusEl.textContent = p.q ? "请至少输入两个汉字、数字或字母。" : "请输入要搜索的内容。";
+      listEl.textContent = "";
+      renderPages(p, 0);
+      finish("ready");
       return;
     }
     statusEl.textContent = "正在搜索……";
-    // meta.json and facets.bin are preloaded by the page (not versioned: revalidated), the rest
-    // of the index is fetched once the query is known.
-    var marks = window.portalSearch.marks = { start: started };
-    var both = await Promise.all([find(p.q), load("facets.bin", "bin")]);
+    // meta.json and facets.bin are preloaded by the page (not versioned: revalidated); the term
+    // lists are fetched as soon as the query is known, all at once.
+    var meta = await load("meta.json", "json");
+    var both = await Promise.all([early && early.q === p.q ? early.found : find(p.q), facetsFor(meta)]);
+    early = null;
+    if (me !== latest) return;
     marks.found = performance.now();
-    var result = both[0], meta = result.meta;
-    var facets = facetsOf(meta, both[1]);
-    result.hits.forEach(function (h) { h.f = facets(h.id); });
-    var t = tests(meta, p), defs = facetOptions(meta);
-    FILTERS.forEach(function (name) {
-      var counts = new Map(), def = defs[name];
-      result.hits.forEach(function (h) {
-        var f = h.f;
-        if (!passes(t, f, name)) return;
-        (def.multi ? def.multi(f) : [def.value(f)]).forEach(function (v) { if (v != null) counts.set(v, (counts.get(v) || 0) + 1); });
-      });
-      fillSelect(name, def.options, counts, p[name]);
-    });
-    var hits = result.hits.filter(function (h) { return passes(t, h.f, null); });
-    // Relevance: a word in the offence (the whole offence first), then in the organ; then newest.
-    var offenceRank = meta.offences.map(function (o) { return rank(squeeze(o), result.terms, 4); });
-    var organRank = meta.organs.map(function (o) { return rank(squeeze(o), result.terms, 1); });
-    hits.forEach(function (h) {
-      var f = h.f;
-      h.score = (f.offence ? offenceRank[f.offence - 1] : 0) + organRank[f.organ];
-    });
-    hits.sort(function (a, b) {
-      if (p.sort === "newest") return a.id - b.id;
-      if (p.sort === "oldest") return b.id - a.id;
-      return (b.score - a.score) || (a.id - b.id);
-    });
+    var result = both[0], fc = both[1];
+    p.terms = result.terms;
+    var arranged = arrange(meta, fc, p, result.hits.map(function (h) { return h.id; }));
+    var hits = arranged.hits, counts = arranged.counts;
+    var opts = [meta.organs.map(function (o) { return [o, o]; }),
+                arranged.years.map(function (y) { return [String(y), y + "年"]; }),
+                meta.offences.map(function (o) { return [o, o]; }), meta.kinds, meta.penalty_types];
     var pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
     p.page = Math.min(Math.max(1, p.page), pages);
     var shown = hits.slice((p.page - 1) * PAGE_SIZE, p.page * PAGE_SIZE);
     marks.ranked = performance.now();
-    var docs = await Promise.all(shown.map(function (h) { return load("docs/" + h.id + ".json", "json", meta.v); }));
-    marks.docs = performance.now();
+    // The page is shown as soon as its numbers, links and dates are here (a few cards files,
+    // fetched alone so that nothing competes with them); the snippets follow, cut from each
+    // decision's fields.
+    var cards = await cardsOf(meta, shown);
+    if (me !== latest) return;
+    marks.cards = performance.now();
+    var docs = shown.map(function (d) { return load("docs/" + d + ".json", "json", meta.v); });
     listEl.textContent = "";
-    var order = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"].map(function (f) {
-      return meta.fields.indexOf(f);
-    });
     var filtered = FILTERS.some(function (f) { return p[f]; });
     if (!hits.length) {
       statusEl.textContent = "没有找到包含“" + p.q + "”的决定书" + (filtered ? "（在所选筛选条件下）" : "") +
@@ -403,29 +423,95 @@
       statusEl.textContent = "“" + p.q + "”共找到 " + hits.length + " 份决定书" +
         (pages > 1 ? "，第 " + p.page + " 页，共 " + pages + " 页" : "") + "。";
     }
-    shown.forEach(function (h, i) {
-      var doc = docs[i];
-      var li = text("li", null, "search-hit");
+    var slots = shown.map(function (d, i) {
+      var card = cards[i], item = text("li", null, "search-hit");
       var h2 = document.createElement("h2"), a = document.createElement("a");
-      a.href = site + doc.u;
-      a.textContent = doc.n;
+      a.href = site + card[1];
+      a.textContent = card[0];
       h2.append(a);
-      var kind = meta.kinds.find(function (k) { return k[0] === doc.k; });
-      var fields = doc.f, offence = fields[meta.fields.indexOf("offence")];
-      var facts = [kind ? kind[1] : "", fields[meta.fields.indexOf("organ")], cnDate(doc.d), offence, fields[meta.fields.indexOf("penalties")]];
-      li.append(h2, text("p", facts.filter(Boolean).join(" · "), "hint"), snippet(fields, order, result.terms));
-      listEl.append(li);
+      var slot = text("p", null, "search-hit__snippet");
+      item.append(h2, text("p", facts(meta, fc, d, card), "hint"), slot);
+      listEl.append(item);
+      return slot;
     });
     renderPages(p, hits.length ? pages : 0);
-    listEl.setAttribute("data-state", "ready");
+    listEl.setAttribute("data-state", "shown");
+    marks.shown = performance.now();
+    FILTERS.forEach(function (name, i) { fillSelect(name, opts[i], counts[i], p[name]); });
+    var order = ["text", "offence", "legal_basis", "penalties", "organ", "decision_no", "parties", "other"].map(function (f) {
+      return meta.fields.indexOf(f);
+    });
+    var fields = await Promise.all(docs);
+    if (me !== latest) return;
+    fields.forEach(function (doc, i) { slots[i].replaceWith(snippet(doc.f, order, result.terms)); });
+    finish("ready");
     window.portalSearch.lastTiming = performance.now() - started;
     marks.done = performance.now();
   }
 
-  window.portalSearch = { squeeze: squeeze, queryTerms: queryTerms, shardOf: shardOf, find: find, lastTiming: null };
-  run().catch(function (err) {
+  function failed(err) {
     statusEl.textContent = "搜索暂时不可用，请稍后再试。";
     listEl.setAttribute("data-state", "error");
     if (window.console) console.error(err);
-  });
+  }
+
+  // A new query, a filter, a page: the address changes (so it can be bookmarked and the back
+  // button works) but the page stays, with its script and index files already loaded.
+  function go(search) {
+    history.pushState(null, "", search || location.pathname);
+    run().catch(failed);
+  }
+
+  function same(a) {
+    return a.origin === location.origin && a.pathname === location.pathname && !a.target;
+  }
+
+  function main() {
+    form = document.getElementById("search-form");
+    statusEl = document.getElementById("search-status");
+    listEl = document.getElementById("search-results");
+    pagesEl = document.getElementById("search-pages");
+    if (!form || !statusEl || !listEl || !pagesEl) return;
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var data = new FormData(form), p = { q: String(data.get("q") || "").trim(), sort: data.get("sort") };
+      FILTERS.forEach(function (f) { p[f] = data.get(f) || ""; });
+      go(link(p, {}));
+    });
+    var headerForm = document.getElementById("site-search-q") && document.getElementById("site-search-q").form;
+    if (headerForm && new URL(headerForm.action, document.baseURI).pathname === location.pathname) {
+      headerForm.addEventListener("submit", function (e) {
+        e.preventDefault();
+        go(link({ q: String(headerForm.elements.q.value || "").trim() }, {}));
+      });
+    }
+    [listEl, pagesEl].forEach(function (el) {
+      el.addEventListener("click", function (e) {
+        var a = e.target.closest && e.target.closest("a");
+        if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || !same(a) || !a.search) return;
+        e.preventDefault();
+        go(a.search);
+        statusEl.focus({ preventScroll: true });
+        statusEl.scrollIntoView({ block: "nearest" });
+      });
+    });
+    window.addEventListener("popstate", function () { run().catch(failed); });
+
+    run().catch(failed);
+  }
+
+  window.portalSearch = { squeeze: squeeze, queryTerms: queryTerms, shardOf: shardOf, find: find, lastTiming: null, marks: {}, scriptStart: scriptStart };
+  // Before the page is parsed: the query's index files, the facets, and the cards of the newest
+  // decisions (where most first pages of results fall), all at once.
+  var early = null, first = params();
+  if (queryTerms(first.q).length) {
+    early = { q: first.q, found: find(first.q) };
+    early.found.catch(function () {});
+  }
+  load("meta.json", "json").then(function (meta) {
+    facetsFor(meta).catch(function () {});
+    load("cards/0.json", "json", meta.v).catch(function () {});
+  }, function () {});
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
+  else main();
 })();
