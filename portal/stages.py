@@ -48,14 +48,19 @@ class ProgressGenerator(_StageGenerator):
     def run(self, out, site):
         from progress import publish_progress
 
-        result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today, settings=self.settings)
+        result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today,
+                                  settings=self.settings, online=self.data.previous_output)
+        out.kept.update(result.kept)  # linked byte for byte from the site online: its gate scanned them
         # A case number printed on a published decision is public by the export contract; the
         # progress of that case stays secret, and the query code and notes stay in the gate.
         public = {d.case_no.replace(" ", "").upper() for d in self.data.decisions if d.case_no}
+        # Removing spaces and dashes and upper-casing ASCII never lengthens a string: an ASCII string
+        # shorter than every public case number (a query code) cannot be one, and is not normalised.
+        shortest = min(map(len, public), default=0)
         self.add_secrets({
-            label: [s for s in strings if s.replace(" ", "").replace("-", "").upper() not in public]
+            label: [s for s in strings if (len(s) < shortest and s.isascii()) or s.replace(" ", "").replace("-", "").upper() not in public]
             for label, strings in result.secrets.items()
-        })
+        } if public else result.secrets)
 
 
 class SearchGenerator(_StageGenerator):

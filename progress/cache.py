@@ -60,9 +60,11 @@ class DerivationCache:
         return self
 
     def derive(self, pairs: list[tuple[str, str]], salt: bytes, iterations: int,
-               workers: int | None = None) -> list[tuple[str, bytes]]:
-        """(file name, AES key) of each (case_no, query_code), deriving only what is not cached."""
-        keys = [cache_key(salt, iterations, c, q) for c, q in pairs]
+               workers: int | None = None, keys: list[bytes] | None = None) -> list[tuple[str, bytes]]:
+        """(file name, AES key) of each (case_no, query_code), deriving only what is not cached.
+        `keys`: their cache_key()s, when the caller has them already."""
+        if keys is None:
+            keys = [cache_key(salt, iterations, c, q) for c, q in pairs]
         todo = {}
         for key, (c, q) in zip(keys, pairs):
             if key not in self.entries and key not in todo:
@@ -83,6 +85,8 @@ class DerivationCache:
 
     def save(self) -> None:
         """Keep only what this build used: records that left the site leave the cache too."""
+        if not self.cold and len(self.used) == len(self.entries) and self.path.exists():
+            return  # the same entries as the file holds (used is a subset of entries)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 
 from .seal import OVERHEAD, epoch
 from .secret import SiteSecret
@@ -31,15 +30,11 @@ def plan(real_sizes: list[int], sizes: tuple[int, ...], min_files: int) -> dict[
     }
 
 
-@dataclass(frozen=True)
-class Decoy:
-    name: str
-    data: bytes
+def name(secret: SiteSecret, size: int, i: int) -> str:
+    """Decoy i of plaintext size `size`: the same name on every build."""
+    return secret.mac("progress/decoy-name/v1", f"{size}:{i}".encode())[:16].hex()
 
 
-def decoys(secret: SiteSecret, size: int, count: int, today: datetime.date):
-    for i in range(count):
-        label = f"{size}:{i}".encode()
-        name = secret.mac("progress/decoy-name/v1", label)[:16].hex()
-        data = secret.stream("progress/decoy/v1", label, epoch(name, today), length=size + OVERHEAD)
-        yield Decoy(name, data)
+def data(secret: SiteSecret, size: int, i: int, name: str, today: datetime.date) -> bytes:
+    """Its bytes, as long as a real file of that size, fresh on its refresh day."""
+    return secret.stream("progress/decoy/v1", f"{size}:{i}".encode(), epoch(name, today), length=size + OVERHEAD)

@@ -30,6 +30,8 @@ _IGNORED = re.compile(
 
 def normalise(text: str) -> str:
     """NFKC, upper case, no spaces or dashes: '  ab-c１２ ' -> 'ABC12'."""
+    if text.isascii() and text.isalnum():  # the usual case: NFKC and the pattern would change nothing
+        return text.upper()
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text).upper())
 
 

@@ -1,4 +1,5 @@
-"""Whether a progress record is still published on a given day."""
+"""When a progress record closed: it is published until that day + PROGRESS_KEEP_CLOSED_DAYS
+(the comparison is in publish.py, on the day's ordinal kept from the last build)."""
 from __future__ import annotations
 
 import datetime
@@ -14,8 +15,3 @@ def closed_on(record: ProgressRecord) -> datetime.date | None:
         return None
     last = max(record.events, key=lambda e: e.at)
     return last.at.date() if last.stage in CLOSING_STAGES else None
-
-
-def still_published(record: ProgressRecord, today: datetime.date, keep_closed_days: int) -> bool:
-    closed = closed_on(record)
-    return closed is None or today <= closed + datetime.timedelta(days=keep_closed_days)

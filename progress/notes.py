@@ -31,35 +31,52 @@ def rules_hash() -> str:
     return h.hexdigest()
 
 
+def note_key(note: str) -> str:
+    return hashlib.sha256(note.encode("utf-8")).hexdigest()
+
+
 class NoteRedactor:
     def __init__(self, path: pathlib.Path):
         self.path = path
         self.rules = ""
         self.seen: dict[str, list] = {}
         self.used: dict[str, list] = {}
+        self._on_disk: set[str] | None = None  # the keys the file holds, when it is of these rules
         self._redact = None
+        self._read_done = False
+        self.new = 0  # notes redacted by this build (not found in the file)
 
     def load(self) -> "NoteRedactor":
+        """The redaction and its rules; the file itself is read on first use (a warm build of
+        unchanged records may not need it at all)."""
         from redaction import redact_note  # fail closed: no redaction, no progress files
 
         self._redact = redact_note
         self.rules = rules_hash()
+        return self
+
+    def _read(self) -> None:
+        if self._read_done:
+            return
+        self._read_done = True
         try:
             data = json.loads(self.path.read_text("utf-8"))
             if data.get("rules") == self.rules:
                 self.seen = data["notes"]
+                self._on_disk = set(self.seen)
         except FileNotFoundError:
             pass
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("progress note cache %s unreadable (%s); starting empty", self.path, exc)
-        return self
 
     def redact(self, note: str | None) -> tuple[str | None, list[str]]:
         """The note as published, and the strings the leak gate must never find in clear."""
         if not note:
             return note, []
-        key = hashlib.sha256(note.encode("utf-8")).hexdigest()
+        self._read()
+        key = note_key(note)
         if key not in self.seen:
+            self.new += 1
             text, _spans, found = self._redact(note)
             secrets = set(found)  # what it masked, in the spellings the gate should look for
             if len(note) >= MIN_NOTE_SECRET:
@@ -69,10 +86,20 @@ class NoteRedactor:
         text, secrets = self.used[key]
         return text, list(secrets)
 
+    def keep(self, keys) -> None:
+        """Notes of a record that did not change: kept for this build without being looked at."""
+        self._read()
+        for key in keys:
+            if key in self.seen:
+                self.used[key] = self.seen[key]
+
     def save(self) -> None:
+        self._read()
+        if self._on_disk is not None and self.used.keys() == self._on_disk:
+            return  # the same notes as the file holds: nothing to rewrite
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"rules": self.rules, "notes": self.used}, f, ensure_ascii=False)
+        with os.fdopen(fd, "wb") as f:  # json.dumps: the C encoder (json.dump would run the Python one)
+            f.write(json.dumps({"rules": self.rules, "notes": self.used}, ensure_ascii=False).encode("utf-8"))
         os.replace(tmp, self.path)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import gc
 import json
 import logging
 import os
@@ -12,11 +13,12 @@ from dataclasses import dataclass, field
 
 from records.model import ProgressRecord
 
-from . import decoys, derive, seal
-from .cache import DerivationCache
+from . import decoys, derive, reuse, seal
+from .cache import DerivationCache, cache_key
 from .config import ProgressConfig
-from .expiry import still_published
-from .notes import MIN_NOTE_SECRET, NoteRedactor
+from .expiry import closed_on
+from .notes import MIN_NOTE_SECRET, NoteRedactor, note_key
+from .reuse import DECOY, Fingerprinter, Written
 from .secret import SiteSecret
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ class ProgressResult:
     secrets: dict[str, list[str]] = field(default_factory=dict)
     expired: int = 0
     derived: int = 0  # derivations paid for in this build (the rest came from the cache)
+    kept: list[str] = field(default_factory=list)  # files linked unchanged from the site online, relative to the site
 
 
 def code_spellings(code: str) -> list[str]:
@@ -51,17 +54,17 @@ def _record_secrets(record: ProgressRecord) -> list[str]:
     return [record.case_no, *code_spellings(record.query_code), *raw_notes]
 
 
-def _latest_per_key(records: list[ProgressRecord]) -> dict[tuple[str, str], ProgressRecord]:
-    """One record per (case, code) as normalised; a later export or later event wins."""
-    chosen: dict[tuple[str, str], ProgressRecord] = {}
+def _latest_per_key(records: list[tuple[bytes, ProgressRecord]]) -> dict[bytes, ProgressRecord]:
+    """One record per (case, code) as normalised (keyed by their derivation cache key); a later
+    export or later event wins."""
+    chosen: dict[bytes, ProgressRecord] = {}
 
     def rank(r: ProgressRecord):
         exported = r.source.exported_at.timestamp() if r.source.exported_at else float("-inf")
         latest = max((e.at.timestamp() for e in r.events), default=float("-inf"))
         return exported, latest
 
-    for r in records:
-        key = (derive.normalise(r.case_no), derive.normalise(r.query_code))
+    for key, r in records:
         if key in chosen:
             log.warning("progress: %s and %s share a case number and code; keeping the later",
                         chosen[key].source.where(), r.source.where())
@@ -78,34 +81,40 @@ def _clear(out: pathlib.Path) -> None:
             path.unlink()
 
 
-def _write(path: str, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
+def _place_batch(batch: list[tuple[str, bytes | None, str | None, int | None]]) -> list[int]:
+    inodes = []
+    for path, data, source, inode in batch:
+        if data is None:
+            try:
+                os.link(source, path)
+                inodes.append(inode)
+                continue
+            except OSError:  # another file system, or links not allowed: copy the bytes
+                with open(source, "rb") as f:
+                    data = f.read()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, data)
+            inodes.append(os.fstat(fd).st_ino)
+        finally:
+            os.close(fd)
+    return inodes
 
 
-def _write_batch(batch: list[tuple[str, bytes]]) -> None:
-    for path, data in batch:
-        _write(path, data)
-
-
-def _write_all(out: pathlib.Path, files, batch_size: int = 256) -> int:
-    """Write (name, bytes) pairs under `out`; creating files is most of a warm build, so threads share it."""
-    folder, count, batch = str(out), 0, []
+def _place(out: pathlib.Path, online: pathlib.Path | None, jobs, batch_size: int = 512) -> list[int]:
+    """Write (name, bytes) pairs under `out`, or hard-link (name, None, inode) from the site online;
+    return the inode of each file. Creating files is most of a build that seals little, so threads
+    share it; everything else (sealing, HMACs) is done before, so they never wait for the GIL."""
+    folder, source = str(out), str(online) if online is not None else None
+    batches, batch = [], []
+    for name, data, inode in jobs:
+        batch.append((os.path.join(folder, name), data, os.path.join(source, name) if data is None else None, inode))
+        if len(batch) == batch_size:
+            batches.append(batch)
+            batch = []
+    batches.append(batch)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        pending = []
-        for name, data in files:
-            batch.append((os.path.join(folder, name), data))
-            count += 1
-            if len(batch) == batch_size:
-                pending.append(pool.submit(_write_batch, batch))
-                batch = []
-        pending.append(pool.submit(_write_batch, batch))
-        for job in pending:
-            job.result()
-    return count
+        return [inode for inodes in pool.map(_place_batch, batches) for inode in inodes]
 
 
 def params(salt: bytes, iterations: int) -> dict:
@@ -136,54 +145,119 @@ def publish_progress(
     *,
     today: datetime.date,
     settings: dict,
+    online: pathlib.Path | None = None,
 ) -> ProgressResult:
+    """Write site_dir/progress. `online` is the site now online (the build's previous output), if
+    any: its files that hold exactly the bytes wanted now are hard-linked instead of written."""
+    # The stage makes a few short-lived objects per record, freed by reference counting (no
+    # cycles). Inside a build whose heap holds the whole site, the collections they would trigger
+    # walk all of it: measured, they took more than half of a warm 10k run of this stage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _publish(records, site_dir, state_dir, today, settings, online)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressResult:
     cfg = ProgressConfig.from_settings(settings)
     site_dir, state_dir = pathlib.Path(site_dir), pathlib.Path(state_dir)
     secret = SiteSecret.load_or_create(state_dir)
     salt = secret.salt
+    notes = NoteRedactor(state_dir / "progress" / "notes")
+    if any(e.note for r in records for e in r.events):
+        notes.load()
+    out = site_dir / "progress"
+    online_dir = pathlib.Path(online) / "progress" if online is not None else None
+    if online_dir is not None and online_dir.resolve() == out.resolve():
+        online_dir = None  # rebuilt in place: nothing to link from
+    written = Written(state_dir / "progress" / "written", reuse.context(salt, cfg.iterations, cfg.sizes, notes.rules),
+                      online_dir).load()
+    fingerprint = Fingerprinter(secret.mac("progress/fingerprint/v1"))
 
+    # What each record is: from the last build when its fingerprint is known, else worked out.
     result = ProgressResult(files=0, decoys=0)
+    live, fingerprints, misses = [], {}, 0
+    previous, now = written.records, written.records_now
     for r in records:  # every record's strings, published or not: a stale copy must not leak either
-        result.secrets.setdefault(_label(r), []).extend(_record_secrets(r))
-    live = [r for r in records if still_published(r, today, cfg.keep_closed_days)]
+        fp = fingerprint(r)
+        info = previous.get(fp)
+        if info is None:
+            info = _work_out(r, notes, salt, cfg.iterations)
+            misses += 1
+        now[fp] = info
+        fingerprints[id(r)] = fp
+        label = _label(r)
+        strings = info[2].split("\0") if isinstance(info[2], str) else info[2]
+        if label in result.secrets:  # two records at one place: only a damaged export does that
+            strings = sorted({*result.secrets[label], *strings})
+        result.secrets[label] = strings
+        if not info[1] or today.toordinal() <= info[1] + cfg.keep_closed_days:
+            live.append((info[0], r))
     result.expired = len(records) - len(live)
-    chosen = list(_latest_per_key(live).values())
+    chosen = _latest_per_key(live)
 
     cache = DerivationCache(state_dir / "progress" / "cache").load()
-    derived = cache.derive([(r.case_no, r.query_code) for r in chosen], salt, cfg.iterations, cfg.workers)
+    derived = cache.derive([(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations, cfg.workers,
+                           keys=list(chosen))
     result.derived = cache.cold
-    notes = NoteRedactor(state_dir / "progress" / "notes")
-    if any(e.note for r in chosen for e in r.events):
-        notes.load()
 
-    out = site_dir / "progress"
+    jobs, real_sizes = [], []  # jobs: (file, bytes, None) to write or (file, None, inode) to link
+    for record, (name, key) in zip(chosen.values(), derived):
+        fp = fingerprints[id(record)]
+        file, epoch = name + EXT, seal.epoch(name, today).decode()
+        size = written.reusable(file, fp, epoch)
+        if size is None:
+            published_notes = [notes.redact(event.note)[0] for event in record.events]
+            plaintext = seal.pad(seal.content(record, published_notes), cfg.sizes)
+            size = len(plaintext)
+            jobs.append((file, seal.seal(secret, name, key, plaintext, today), None))
+        else:
+            jobs.append((file, None, written.inodes[file]))
+        real_sizes.append(size)
+        written.files_now[file] = (fp, epoch, size)
+    result.files = len(jobs)
+
+    for size, count in decoys.plan(real_sizes, cfg.sizes, cfg.min_files).items():
+        for i in range(count):
+            name = decoys.name(secret, size, i)
+            file, epoch = name + EXT, seal.epoch(name, today).decode()
+            if written.reusable(file, DECOY, epoch) == size:
+                jobs.append((file, None, written.inodes[file]))
+            else:
+                jobs.append((file, decoys.data(secret, size, i, name, today), None))
+            written.files_now[file] = (DECOY, epoch, size)
+    result.decoys = len(jobs) - result.files
+
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
-    real_sizes = []
-
-    def sealed():
-        for record, (name, key) in zip(chosen, derived):
-            published_notes = []
-            for event in record.events:
-                text, found = notes.redact(event.note)
-                published_notes.append(text)
-                result.secrets[_label(record)].extend(found)
-            plaintext = seal.pad(seal.content(record, published_notes), cfg.sizes)
-            real_sizes.append(len(plaintext))
-            yield name + EXT, seal.seal(secret, name, key, plaintext, today)
-
-    def decoy_files():
-        for size, count in decoys.plan(real_sizes, cfg.sizes, cfg.min_files).items():
-            for decoy in decoys.decoys(secret, size, count, today):
-                yield decoy.name + EXT, decoy.data
-
-    result.files = _write_all(out, sealed())
-    result.decoys = _write_all(out, decoy_files())
+    for (file, _, _), inode in zip(jobs, _place(out, online_dir, jobs)):
+        written.files_now[file] += (inode,)
+    result.kept = sorted(f"progress/{file}" for file, data, _ in jobs if data is None)
     public = json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n"
-    _write_all(out, [("params.json", public), ("index.html", _INDEX)])
+    _place(out, None, [("params.json", public, None), ("index.html", _INDEX, None)])
     cache.save()
-    notes.save()  # keeps only this build's notes: those of records gone leave the state too
-    result.secrets = {label: sorted(set(values)) for label, values in result.secrets.items()}
-    log.info("progress: %d records published, %d expired, %d decoys, %d derivations paid",
-             result.files, result.expired, result.decoys, result.derived)
+    if misses or notes.new or now.keys() != previous.keys():
+        for info in now.values():  # the notes of records worked out afresh are marked already
+            notes.keep(info[3][i : i + 64] for i in range(0, len(info[3]), 64))
+        notes.save()  # keeps only this build's notes: those of records gone leave the state too
+    # else: the same records as last time, so the notes file holds exactly their notes already
+    written.save(out)
+    log.info("progress: %d records published (%d files kept from the site online), %d expired, %d decoys, "
+             "%d derivations paid", result.files, len(result.kept), result.expired, result.decoys, result.derived)
     return result
+
+
+def _work_out(record: ProgressRecord, notes: NoteRedactor, salt: bytes, iterations: int) -> tuple:
+    """(derivation cache key, day it closed as an ordinal or 0, its strings for the gate, its notes' keys)."""
+    strings = set(_record_secrets(record))
+    for event in record.events:
+        strings.update(notes.redact(event.note)[1])
+    closed = closed_on(record)
+    joined = sorted(strings)
+    if not any("\0" in s for s in joined):
+        joined = "\0".join(joined)  # one string: a tenth of the objects to load next time
+    return (cache_key(salt, iterations, record.case_no, record.query_code), closed.toordinal() if closed else 0,
+            joined, "".join(note_key(e.note) for e in record.events if e.note))

@@ -41,8 +41,9 @@ def record(case_no="A3501025000002026100045", code="K7QM-2XHD", events=None, **k
                           source=Source("exports/progress.yaml", 0), contact_phone="0591-87000000", **kw)
 
 
-def build(records, tmp_path, site="site", today=TODAY, **settings) -> ProgressResult:
-    return publish_progress(records, tmp_path / site, tmp_path / "state", today=today, settings={**WEAK, **settings})
+def build(records, tmp_path, site="site", today=TODAY, online=None, **settings) -> ProgressResult:
+    return publish_progress(records, tmp_path / site, tmp_path / "state", today=today, settings={**WEAK, **settings},
+                            online=online)
 
 
 def params_of(site):
@@ -266,3 +267,89 @@ def test_every_file_gets_fresh_bytes_on_its_refresh_day_and_keeps_its_name(tmp_p
     assert set(one) == set(two)
     assert all(one[n] != two[n] for n in one if n.endswith(".bin"))
     assert open_record(tmp_path / "two", "A3501025000002026100045", "K7QM2XHD") is not None
+
+
+# -- warm builds: files of the site online are linked when their bytes are the ones wanted ----
+
+def inodes(site):
+    return {p.name: p.stat().st_ino for p in (site / "progress").glob("*.bin")}
+
+
+def test_a_warm_build_links_every_file_from_the_site_online_and_gives_the_same_bytes(tmp_path):
+    records = [record(), record(case_no="A3501025000002026100046", code="PQRS7777")]
+    build(records, tmp_path, site="online")
+    warm = build(records, tmp_path, site="new", online=tmp_path / "online")
+    assert len(warm.kept) == warm.files + warm.decoys == 30
+    assert inodes(tmp_path / "new") == inodes(tmp_path / "online")
+    assert tree(tmp_path / "new") == tree(tmp_path / "online")
+    assert warm.secrets == build(records, tmp_path, site="cold").secrets  # the gate's list is the same
+
+
+def test_a_changed_record_is_sealed_afresh_while_the_rest_is_linked(tmp_path):
+    other = record(case_no="A3501025000002026100046", code="PQRS7777")
+    build([record(), other], tmp_path, site="online")
+    changed = record()
+    changed.events.append(ProgressEvent(at("2026-10-20"), "notified", None))
+    warm = build([changed, other], tmp_path, site="new", online=tmp_path / "online")
+    before, after = inodes(tmp_path / "online"), inodes(tmp_path / "new")
+    moved = [n for n in after if after[n] != before.get(n)]
+    assert len(moved) == 1 and len(warm.kept) == 29
+    assert tree(tmp_path / "online")[moved[0]][:12] != tree(tmp_path / "new")[moved[0]][:12]  # a fresh IV
+    assert open_record(tmp_path / "new", changed.case_no, changed.query_code)["events"][-1]["stage"] == "告知拟处罚"
+    build([changed, other], tmp_path, site="cold")
+    assert tree(tmp_path / "new") == tree(tmp_path / "cold")
+
+
+def test_a_file_of_a_build_that_never_went_online_is_not_linked(tmp_path):
+    """The gate stopped build B: its state says 'sealed for the changed record', the site online
+    still holds the old bytes. Build C of the same records must seal again, not link the old file."""
+    build([record()], tmp_path, site="online")
+    changed = record()
+    changed.events.append(ProgressEvent(at("2026-10-20"), "notified", None))
+    build([changed], tmp_path, site="stopped", online=tmp_path / "online")
+    wanted = tree(tmp_path / "stopped")
+    import shutil
+
+    shutil.rmtree(tmp_path / "stopped")
+    build([changed], tmp_path, site="next", online=tmp_path / "online")
+    assert tree(tmp_path / "next") == wanted
+    assert open_record(tmp_path / "next", changed.case_no, changed.query_code)["events"][-1]["stage"] == "告知拟处罚"
+
+
+def test_a_replaced_file_online_is_sealed_again(tmp_path):
+    build([record()], tmp_path, site="online")
+    wanted = tree(tmp_path / "online")
+    victim = sorted((tmp_path / "online" / "progress").glob("*.bin"))[0]
+    data = victim.read_bytes()
+    import time
+
+    time.sleep(0.05)  # folder times move in clock ticks of a few ms: a replacement within the tick would not show
+    victim.unlink()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # most likely the same inode, other bytes
+    warm = build([record()], tmp_path, site="new", online=tmp_path / "online")
+    assert tree(tmp_path / "new") == wanted and not warm.kept  # the folder changed: nothing is trusted
+
+
+def test_warm_builds_keep_refresh_days_and_expiry(tmp_path):
+    from progress.seal import REFRESH_DAYS
+
+    closed = record(case_no="A3501025000002026100046", code="PQRS7777",
+                    events=[ProgressEvent(at("2026-01-05"), "accepted"), ProgressEvent(at("2026-03-01"), "closed")])
+    last_day = datetime.date(2026, 3, 1) + datetime.timedelta(days=180)
+    assert build([record(), closed], tmp_path, site="a", today=last_day).files == 2
+    gone = build([record(), closed], tmp_path, site="b", today=last_day + datetime.timedelta(days=1), online=tmp_path / "a")
+    assert (gone.files, gone.expired) == (1, 1)
+    assert open_record(tmp_path / "b", closed.case_no, closed.query_code) is None
+    assert "PQRS7777" in [s for v in gone.secrets.values() for s in v]  # still in the gate's list
+    later = build([record(), closed], tmp_path, site="c", today=last_day + datetime.timedelta(days=1 + REFRESH_DAYS),
+                  online=tmp_path / "b")
+    b, c = tree(tmp_path / "b"), tree(tmp_path / "c")
+    assert set(b) == set(c) and all(b[n] != c[n] for n in b if n.endswith(".bin"))
+    assert not later.kept
+    assert open_record(tmp_path / "c", record().case_no, record().query_code) is not None
+
+
+def test_state_of_warm_builds_is_private(tmp_path):
+    build([record()], tmp_path, site="online")
+    build([record()], tmp_path, site="new", online=tmp_path / "online")
+    assert stat.S_IMODE((tmp_path / "state" / "progress" / "written").stat().st_mode) == 0o600
