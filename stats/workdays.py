@@ -24,9 +24,34 @@ def is_working_day(day: date) -> tuple[bool, bool]:
         return day.weekday() < 5, False
 
 
+_ANCHOR = date(2000, 1, 1)
+_running: list[tuple[int, int]] = [(0, 0)]  # k -> (working days, unknown days) in (anchor, anchor + k]
+
+
+def _upto(day: date) -> tuple[int, int]:
+    k = (day - _ANCHOR).days
+    while len(_running) <= k:
+        working, known = is_working_day(_ANCHOR + timedelta(days=len(_running)))
+        last = _running[-1]
+        _running.append((last[0] + working, last[1] + (not known)))
+    return _running[k]
+
+
 def working_days_between(start: date, end: date) -> tuple[int, bool]:
     """Working days after `start` up to and including `end` (the first day is not counted, as in
-    the law's reckoning of periods), and whether every day was known to the calendar."""
+    the law's reckoning of periods), and whether every day was known to the calendar.
+
+    Running counts from 2000-01-01 make it two look-ups, not a walk over every day between
+    (once per decision and figure on every build)."""
+    if end <= start:
+        return 0, True
+    if start < _ANCHOR:
+        return _walk(start, end)
+    (w0, u0), (w1, u1) = _upto(start), _upto(end)
+    return w1 - w0, u1 == u0
+
+
+def _walk(start: date, end: date) -> tuple[int, bool]:
     count, exact = 0, True
     day = start + timedelta(days=1)
     while day <= end:

@@ -49,3 +49,16 @@ def test_a_year_the_calendar_does_not_know_falls_back_to_monday_to_friday_and_is
                         date(unknown, 1, 5))
     assert figure["approximate"] is True and figure["approximate_decisions"] == 1
     assert figure["within_deadline"] == 2
+
+
+def test_running_counts_agree_with_walking_every_day():
+    import random
+    from datetime import date, timedelta
+
+    from stats.workdays import _walk, working_days_between
+
+    r = random.Random(7)
+    for _ in range(2000):  # before the anchor, across known and unknown years, empty ranges
+        start = date(1998, 1, 1) + timedelta(days=r.randrange(13000))
+        end = start + timedelta(days=r.randrange(-20, 800))
+        assert working_days_between(start, end) == _walk(start, end), (start, end)
