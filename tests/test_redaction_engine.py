@@ -196,6 +196,7 @@ def test_words_after_person_cues_stay(text):
     ("该单位对住宿旅客施某、东方丽未按规定登记身份信息。", "东方丽"),
     ("事后刘某与夏天发生争执，经民警调解后离开。", "夏天"),  # a season, but only people quarrel
     ("申请人属于正当防卫，施水的陈述与事实不符。", "施水"),  # no cue; LAC: a verb
+    ("该单位未登记身份信息，前台服务员夏天对此予以证实。", "夏天"),  # LAC: TIME
 ])
 def test_names_after_weak_cues_the_sample_builds_leaked_are_masked(text, name):
     out, _, _ = redact_note(text)

@@ -12,7 +12,7 @@ from redaction.text import is_han
 
 WORD_TAGS = {"d", "ad", "vd", "v", "p", "c", "u", "r", "m", "q", "f", "xc", "w", "TIME", "LOC", "ORG", "s", "t"}
 FUNCTION_TAGS = {"p", "c", "d", "u", "r", "xc"}
-ADJECTIVE_TAGS = {"ad"}  # 被侵害人安静报警: LAC reads the name 安静 as an adverbial adjective
+ADJECTIVE_TAGS = {"ad", "TIME"}  # 被侵害人安静报警: LAC reads the name 安静 as an adverbial adjective; 服务员夏天对此: as a time
 STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等未")
 
 
