@@ -87,6 +87,13 @@ def baseline(exports: Path, work: Path) -> tuple[dict, dict]:
     return pelican, pagefind
 
 
+def stages(m: dict) -> None:
+    """Per-stage figures from --state/logs/last-build.json (render includes progress, search and
+    stats, which run inside Pelican; "unchanged check" is the fingerprint check of every build)."""
+    for stage, t in m["stages"].items():
+        print(f"  {stage:<22} {t['wall']:8.2f} s wall {t['cpu']:8.2f} s CPU {t['peak_mib']:7.0f} MiB peak so far")
+
+
 def fmt(m: dict) -> str:
     return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB"
 
@@ -110,13 +117,14 @@ def main() -> None:
         print(f"\n== {n} penalty decisions (plus reconsiderations and progress records) ==")
         cold = build(exports, work / "output", work / "state")
         print(f"cold full build          {fmt(cold)}")
-        for stage, t in cold["stages"].items():
-            print(f"  {stage:<22} {t['wall']:8.1f} s wall {t['cpu']:8.1f} s CPU {t['peak_mib']:7.0f} MiB peak so far")
+        stages(cold)
         add_new_decisions(exports)
         new10 = build(exports, work / "output", work / "state")
         print(f"publish 10 new           {fmt(new10)}")
+        stages(new10)
         same = build(exports, work / "output", work / "state")
         print(f"rebuild, nothing changed {fmt(same)}")
+        stages(same)
         if not args.skip_baseline:
             pelican, pagefind = baseline(exports, work / "baseline")
             base_wall = pelican["wall"] + pagefind["wall"]
