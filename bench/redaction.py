@@ -4,6 +4,7 @@ decisions per second (one process; new decisions on both cores; cached). Run: py
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -142,9 +143,11 @@ def main() -> None:
     if args.sample:
         sample = sample_decisions(args.sample, args.seed)
         chars = sum(len(d.text) for d in sample)
+        load0 = os.getloadavg()[0]
         wall, cpu = two_cores(sample, args.workers)
         print(f"samples: {len(sample)} decisions (seed {args.seed}), {chars} characters, all new, "
-              f"{args.workers} processes (redact_many each)")
+              f"{args.workers} processes (redact_many each); load average {load0:.1f} -> "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (above {args.workers}, the wall figure is shared)")
         print(f"DECISIONS/S ON {args.workers} CORES, NEW DECISIONS: {len(sample) / wall:.0f} "
               f"(wall {wall:.1f} s; {len(sample) / cpu:.0f} per CPU-second; target >= 100)")
         wall, cpu = two_cores(decisions, args.workers)
