@@ -117,6 +117,16 @@ def _place(out: pathlib.Path, online: pathlib.Path | None, jobs, batch_size: int
         return [inode for inodes in pool.map(_place_batch, batches) for inode in inodes]
 
 
+def _same(folder: pathlib.Path | None, name: str, data: bytes) -> bool:
+    """Whether the site online holds these bytes under this name: then the file is linked, as the
+    build would link it later anyway (replacing a file here would change the folder's identity,
+    which warm builds check; see reuse.py)."""
+    try:
+        return folder is not None and (folder / name).read_bytes() == data
+    except OSError:
+        return False
+
+
 def params(salt: bytes, iterations: int) -> dict:
     """What a browser needs to derive: public, and the same for every record. No count."""
     return {
@@ -237,7 +247,8 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
         written.files_now[file] += (inode,)
     result.kept = sorted(f"progress/{file}" for file, data, _ in jobs if data is None)
     public = json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n"
-    _place(out, None, [("params.json", public, None), ("index.html", _INDEX, None)])
+    _place(out, online_dir, [(name, None if _same(online_dir, name, data) else data, None)
+                             for name, data in (("params.json", public), ("index.html", _INDEX))])
     cache.save()
     if misses or notes.new or now.keys() != previous.keys():
         for info in now.values():  # the notes of records worked out afresh are marked already

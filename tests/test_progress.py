@@ -353,3 +353,37 @@ def test_state_of_warm_builds_is_private(tmp_path):
     build([record()], tmp_path, site="online")
     build([record()], tmp_path, site="new", online=tmp_path / "online")
     assert stat.S_IMODE((tmp_path / "state" / "progress" / "written").stat().st_mode) == 0o600
+
+
+def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_file(tmp_path, monkeypatch):
+    """The stage as pipeline.build runs it (staging folder, swap, the build's own linking of
+    unchanged files afterwards, which must not disturb the folder): the second build and the
+    third seal nothing and link all."""
+    from pipeline import BuildOptions
+    from pipeline import build as pipeline_build
+    from progress import seal
+
+    sealed = []
+    real_seal = seal.seal
+    monkeypatch.setattr(seal, "seal", lambda *a, **k: sealed.append(1) or real_seal(*a, **k))
+
+    exports = tmp_path / "exports" / "progress"
+    exports.mkdir(parents=True)
+    docs = [{"kind": "progress", "case_no": f"A35010250000020261{i:05d}", "query_code": f"CODE{i:04d}",
+             "case_type": "administrative", "authority": "福州市公安局鼓楼分局", "contact_phone": "0591-87000000",
+             "events": [{"at": "2026-10-01T09:30:00+08:00", "stage": "received", "note": "已受案"}]} for i in range(5)]
+    (exports / "batch-001.json").write_text(json.dumps(docs, ensure_ascii=False), "utf-8")
+    site = tmp_path / "site"
+
+    def run():
+        (exports / "batch-001.json").touch()  # same bytes, a new time: the build runs every stage
+        report = pipeline_build(BuildOptions(exports=tmp_path / "exports", output=site, state=tmp_path / "state",
+                                             today=TODAY, settings=WEAK))
+        assert report.swapped
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in (site / "progress").iterdir()}
+
+    first = run()
+    assert len(sealed) == 5
+    assert run() == first and len(sealed) == 5
+    assert run() == first and len(sealed) == 5
+    assert open_record(site, "A3501025000002026100003", "code-0003")["events"][0]["stage"] == "接报"
