@@ -116,14 +116,21 @@ def build_times(n: int, iterations: int, warm_rounds: int = 3) -> dict:
             stage = report.timings["progress"]
             return {"stage": stage["wall"], "cpu": stage["cpu"], "build": wall}
 
+        def identities() -> dict:  # a linked file keeps inode and time; a file written again gets a new time
+            return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (site / "progress").glob("*.bin")}
+
         cold = run(TODAY)
-        files = sorted(p.name for p in (site / "progress").glob("*.bin"))
-        before = {name: (site / "progress" / name).stat().st_ino for name in files}
-        warm = [run(TODAY) for _ in range(warm_rounds)]
-        same = sum(1 for name in files if (site / "progress" / name).stat().st_ino == before[name])
+        warm, same = [], []
+        for _ in range(warm_rounds):
+            before = identities()
+            warm.append(run(TODAY))
+            after = identities()
+            same.append(sum(1 for name in after if after[name] == before.get(name)))
+        before = identities()
         next_day = run(TODAY + datetime.timedelta(days=1))
-        refreshed = sum(1 for name in files if (site / "progress" / name).stat().st_ino != before[name])
-    return {"cold": cold, "warm": warm, "next_day": next_day, "files": len(files), "same": same, "refreshed": refreshed}
+        after = identities()
+        refreshed = sum(1 for name in after if after[name] != before.get(name))
+    return {"cold": cold, "warm": warm, "next_day": next_day, "files": len(after), "same": same, "refreshed": refreshed}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -207,7 +214,7 @@ def main() -> None:
         print(f"  cold (empty state, {args.records:,} derivations): stage {b['cold']['stage']:.1f} s (whole build {b['cold']['build']:.1f} s)")
         print(f"  warm, same day, records unchanged: stage " + ", ".join(f"{w['stage']:.2f} s" for w in b["warm"])
               + " wall (CPU " + ", ".join(f"{w['cpu']:.2f} s" for w in b["warm"]) + "; whole build "
-              + ", ".join(f"{w['build']:.1f} s" for w in b["warm"]) + f"); {b['same']:,} of {b['files']:,} files kept byte for byte")
+              + ", ".join(f"{w['build']:.1f} s" for w in b["warm"]) + f"); files linked unchanged: " + ", ".join(f"{n:,}" for n in b["same"]) + f" of {b['files']:,}")
         print(f"  warm, next day (refresh schedule): stage {b['next_day']['stage']:.2f} s wall (CPU {b['next_day']['cpu']:.2f} s; "
               f"whole build {b['next_day']['build']:.1f} s); {b['refreshed']:,} files got fresh bytes")
         print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)")
