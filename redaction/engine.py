@@ -92,14 +92,16 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
 
 
 def _longer_listed(chosen: list[Span], kept: list[Span]) -> list[Span]:
-    """The tagger cut a listed name short (林闽|犇 in 伙同许宏佳、黄红佳、林闽犇): where a cue or a
-    list gives the same name one character longer, and nothing else stands there, take it."""
+    """A name found inside a longer one a cue or a list gives (the tagger's 林闽 of 林闽犇; the party
+    文明 inside the victim 黄文明, which left 黄文某 on the page): where nothing else stands there,
+    the longer name is the person."""
     out = list(chosen)
     for k, c in enumerate(out):
         if c.entity != "PERSON" or c.score < MIN_SCORE:
             continue
         for s in kept:
-            if (s.entity == "PERSON" and s.score >= MIN_SCORE and s.start == c.start and s.end == c.end + 1
+            if (s.entity == "PERSON" and s.score >= MIN_SCORE and s.start <= c.start and c.end <= s.end
+                    and len(s) > len(c) and (s.start == c.start or s.end == c.end)
                     and ("NameList" in s.rule or "RoleCue" in s.rule) and len(s) <= 4
                     and not any(o is not c and o.overlaps(s) for o in out)):
                 out[k] = s

@@ -28,6 +28,9 @@ _PATTERNS = [
 ]
 
 
+_PLACE_LEVELS = ("省", "市", "县", "区", "镇", "乡")
+
+
 def protected_spans(text: str, public: list[str], tokens: list | None = None) -> list[tuple[int, int, str]]:
     """(start, end, why) of every stretch that must stay as it is."""
     out = []
@@ -43,8 +46,11 @@ def protected_spans(text: str, public: list[str], tokens: list | None = None) ->
     for rx in _PATTERNS:
         for m in rx.finditer(text):
             k = bisect_left(people, m.start())
-            if rx is _ORG and k < len(people) and people[k] < m.end():
-                continue  # 张三通过银行: a name and a verb before the suffix, not an organisation
+            if rx is _ORG and k < len(people) and people[k] < m.end() \
+                    and not text[m.start():people[k]].endswith(_PLACE_LEVELS):
+                # 张三通过银行: a name and a verb before the suffix, not an organisation; but in
+                # 福清市阿陈客栈 the "name" follows a place and is the business's own name
+                continue
             out.append((m.start(), m.end(), "public pattern"))
     keep = word_list("keep.txt")
     for start, end, word, tag in tokens or ():

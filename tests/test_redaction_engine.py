@@ -228,3 +228,24 @@ def test_a_list_of_people_goes_on_through_an_ordinary_word():
     # s2000 seed 7 PEN-2026-000556: 伙同王洋、冯远、夏天在… left 夏天 on the page
     out, _, _ = redact_note("违法行为人刘琪玥伙同王洋、冯远、夏天在福州市马尾区的足浴店赌博。")
     assert "夏天" not in out and "冯远" not in out, out
+
+
+def test_a_longer_name_around_a_party_name_is_the_other_person():
+    # s10000 seed 7 PEN-2025-001338: the party 文明 inside the victim 黄文明 left 黄文某 on the page
+    out, _, _ = redact_note("违法行为人文明与被侵害人黄文明发生争执，后文明殴打黄文明的头部。",
+                           [Party("offender", "person", "文明")])
+    assert "黄文" not in out, out
+
+
+@pytest.mark.parametrize("text, name", [("播放音乐，邻居夏天多次投诉，经社区调解。", "夏天")])
+def test_an_adverb_between_a_name_and_what_a_person_does(text, name):
+    out, _, _ = redact_note(text)
+    assert name not in out, out
+
+
+def test_a_name_inside_a_business_name_after_a_place_stays():
+    # s10000 seed 7, a progress note: 已向福清市阿陈客栈告知… masked 阿陈 and made it a gate secret
+    out, spans, _ = redact_note("已向福清市阿陈客栈告知拟作出行政处罚的事实、理由及依据。")
+    assert "福清市阿陈客栈" in out, [(s.original, s.rule) for s in spans]
+    out, _, _ = redact_note("违法行为人张三通过银行转账。")
+    assert "张三" not in out

@@ -30,6 +30,9 @@ PERSON_VERBS = ("证实", "证明", "目睹", "报警", "报案", "拨打", "投
                 "辨认", "指认", "到场", "送医", "协助")
 
 
+ADVERBS = ("多次", "当即", "立即", "随即", "再次", "先后", "一直", "曾", "也", "均", "遂")  # 邻居夏天多次投诉
+
+
 def followed_by_dispute(text: str, end: int) -> bool:
     return text.startswith(DISPUTE, end)
 
@@ -73,7 +76,9 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     if text[pos:end] in POSSESSED:
         return None
     nxt = text[end:end + 1]
-    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt) or text.startswith(PERSON_VERBS, end))
+    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt) or text.startswith(PERSON_VERBS, end)
+                             or (text.startswith(ADVERBS, end) and any(
+                                 text.startswith(PERSON_VERBS, end + len(a)) for a in ADVERBS if text.startswith(a, end))))
     if boundary_ok and not name_ends:
         nt = starts.get(end)
         # the word that starts at pos ends with the name; or the tagger glued the cue's last
