@@ -95,3 +95,14 @@ def test_overlapping_secrets_all_reported(tmp_path):
     secrets = {"a": ["张三丰"], "b": ["三丰路"]}
     leaks = scan_site(_site(tmp_path, {"x.html": "<p>张三丰路</p>"}), secrets)
     assert {l.record for l in leaks} == {"a", "b"}
+
+
+def test_table_cells_are_not_glued_into_a_phone_but_inline_tags_are_read_through():
+    # s10000 seed 7: stats/index.html, a count cell "1" beside "3800…" read as a mobile
+    from gate.patterns import find_patterns
+    from gate.scan import views
+
+    table = "<tr><td>福州市公安局仓山分局</td><td>1</td><td>3800138000</td></tr>"
+    assert not [k for v in views(table) for k in find_patterns(v)]
+    split = "联系电话138<span>0013</span>8000"
+    assert any(kind == "mobile" for v in views(split) for kind, _, _ in find_patterns(v))
