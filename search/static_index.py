@@ -138,37 +138,36 @@ def _write_shards(folder: Path, terms: list[str], body, digest) -> tuple[int, in
     return shards, written
 
 
-def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
-    root = Path(site_dir) / "search"
-    for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
-        shutil.rmtree(root / sub, ignore_errors=True)
-    for sub in ("pairs", "triples", "docs", "cards"):
-        (root / sub).mkdir(parents=True)
-    ordered = order(decisions)
-    total = len(ordered)
-    docs_of: dict[str, list[int]] = defaultdict(list)
-    positions: dict[str, bytearray] = defaultdict(bytearray)
-    organs = sorted({d.organ for d in ordered})
-    offences = sorted({d.offence for d in ordered if d.offence})
-    if len(organs) > 255 or len(offences) > 254:
-        raise ValueError("静态搜索索引的分面超出一个字节 (机关 ≤255, 违法行为 ≤254)")
-    organ_ix = {o: i for i, o in enumerate(organs)}
-    offence_ix = {o: i + 1 for i, o in enumerate(offences)}  # 0: none
-    col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
-    years: list[list[int]] = []  # [year, first decision of that year], newest first
-    shown: list[str] = []  # docs/<n>.json
-    cards: list[list[str]] = []  # cards/<k>.json, one row per decision
-    for n, d in enumerate(ordered):
+def shard_key(d: PublicDecision) -> tuple[str, int]:
+    """The unit of work of a sharded build (`pipeline.shards.plan`): one organ's year."""
+    return (d.organ, d.year)
+
+
+def index_part(part: list[tuple[int, PublicDecision]]) -> dict:
+    """The postings of some decisions, given with their numbers (ascending): what a worker of a
+    sharded build computes; `assemble` merges the parts into the index files.
+
+    Only public, redacted fields are read (`search.document`). Returns the pairs' document lists,
+    each triple's documents with its positions (the encoded positions of all its documents one
+    after the other, and where each document's end), and per decision its `docs/<n>.json` text,
+    its card and its facets (organ, offence, kind, penalty bits, year)."""
+    pairs: dict[str, list[int]] = defaultdict(list)
+    triples: dict[str, tuple[list[int], bytearray, list[int]]] = {}
+    shown, cards, facets = [], [], []
+    for n, d in part:
         doc = document(d)
         texts = [doc.fields[f] for f in FIELDS]
         shown.append(json.dumps({"f": texts}, ensure_ascii=False, separators=(",", ":")))
         cards.append([d.decision_no, d.url, d.decided_on.isoformat(), doc.fields["penalties"]])
-        pairs, triples = _terms(texts)
-        for g in pairs:
-            docs_of[g].append(n)
-        for g, where in triples.items():
-            docs_of[g].append(n)
-            p = positions[g]
+        grams, where_of = _terms(texts)
+        for g in grams:
+            pairs[g].append(n)
+        for g, where in where_of.items():
+            t = triples.get(g)
+            if t is None:
+                t = triples[g] = ([], bytearray(), [])
+            t[0].append(n)
+            p = t[1]
             _varint(p, len(where))
             prev = 0
             for pos in where:
@@ -178,21 +177,112 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
                 else:
                     _varint(p, gap)
                 prev = pos
+            t[2].append(len(p))
         bits = 0
         for t in doc.penalty_types:
             bits |= 1 << PENALTY_BITS.index(t)
-        col_organ.append(organ_ix[d.organ])
-        col_offence.append(offence_ix.get(d.offence or "", 0))
-        col_kind.append(KINDS.index(d.kind))
+        facets.append((d.organ, d.offence or "", KINDS.index(d.kind), bits, d.year))
+    return {"numbers": [n for n, _ in part], "pairs": dict(pairs), "triples": triples, "shown": shown,
+            "cards": cards, "facets": facets}
+
+
+def _merged_pairs(parts: list[dict]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    unsorted = []
+    for part in parts:
+        for g, docs in part["pairs"].items():
+            have = out.get(g)
+            if have is None:
+                out[g] = docs
+            else:
+                if have[-1] > docs[0]:
+                    unsorted.append(g)
+                have.extend(docs)
+    for g in set(unsorted):
+        out[g].sort()
+    return out
+
+
+def _merged_triples(parts: list[dict]) -> dict[str, tuple[list[int], bytes]]:
+    """term -> (documents, their positions one after the other), across the parts."""
+    found: dict[str, list] = {}
+    for part in parts:
+        for g, t in part["triples"].items():
+            found.setdefault(g, []).append(t)
+    out: dict[str, tuple[list[int], bytes]] = {}
+    for g, pieces in found.items():
+        if len(pieces) == 1:
+            out[g] = (pieces[0][0], bytes(pieces[0][1]))
+            continue
+        pieces.sort(key=lambda t: t[0][0])
+        if all(a[0][-1] < b[0][0] for a, b in zip(pieces, pieces[1:])):  # one after the other (years apart)
+            out[g] = ([n for t in pieces for n in t[0]], b"".join(t[1] for t in pieces))
+            continue
+        chunks = []
+        for docs, buf, ends in pieces:
+            start = 0
+            for n, end in zip(docs, ends):
+                chunks.append((n, buf[start:end]))
+                start = end
+        chunks.sort(key=lambda c: c[0])
+        out[g] = ([n for n, _ in chunks], b"".join(c for _, c in chunks))
+    return out
+
+
+def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor=None, shards: int | None = None) -> dict:
+    """Write the index of `decisions` under `<site_dir>/search/`.
+
+    With an `executor` (`pipeline.executor`) the postings are computed per shard of one organ's
+    year (`shard_key`, `shards` of them; default two per worker) as its tasks, and merged here
+    into the very files one process writes (tested byte for byte)."""
+    ordered = order(decisions)
+    numbered = list(enumerate(ordered))
+    if executor is None or len(ordered) < 2:
+        parts = [index_part(numbered)]
+    else:
+        from pipeline.shards import plan
+
+        count = shards or executor.workers * 2
+        cut = plan(numbered, lambda item: shard_key(item[1]), count)
+        parts = executor.map(index_part, [sorted(c, key=lambda item: item[0]) for c in cut])
+    return assemble(parts, len(ordered), site_dir)
+
+
+def assemble(parts: list[dict], total: int, site_dir: Path) -> dict:
+    """Merge the parts of `index_part` (every decision in exactly one) into the index files."""
+    root = Path(site_dir) / "search"
+    for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
+        shutil.rmtree(root / sub, ignore_errors=True)
+    for sub in ("pairs", "triples", "docs", "cards"):
+        (root / sub).mkdir(parents=True)
+    shown: list[str] = [""] * total  # docs/<n>.json
+    cards: list[list[str]] = [[]] * total  # cards/<k>.json, one row per decision
+    facet_rows: list[tuple] = [()] * total
+    for part in parts:
+        for i, n in enumerate(part["numbers"]):
+            shown[n], cards[n], facet_rows[n] = part["shown"][i], part["cards"][i], part["facets"][i]
+    organs = sorted({f[0] for f in facet_rows})
+    offences = sorted({f[1] for f in facet_rows if f[1]})
+    if len(organs) > 255 or len(offences) > 254:
+        raise ValueError("静态搜索索引的分面超出一个字节 (机关 ≤255, 违法行为 ≤254)")
+    organ_ix = {o: i for i, o in enumerate(organs)}
+    offence_ix = {o: i + 1 for i, o in enumerate(offences)}  # 0: none
+    col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
+    years: list[list[int]] = []  # [year, first decision of that year], newest first
+    for n, (organ, offence, kind, bits, year) in enumerate(facet_rows):
+        col_organ.append(organ_ix[organ])
+        col_offence.append(offence_ix.get(offence, 0))
+        col_kind.append(kind)
         col_bits.append(bits)
-        if not years or years[-1][0] != d.year:
-            years.append([d.year, n])
+        if not years or years[-1][0] != year:
+            years.append([year, n])
+    pairs = _merged_pairs(parts)
+    triples = _merged_triples(parts)
+    triple_count = len(triples)
     digest = hashlib.sha256()
-    pair_terms = [t for t in docs_of if len(t) == 2]
-    triple_terms = [t for t in docs_of if len(t) == 3]
-    pair_shards, pair_bytes = _write_shards(root / "pairs", pair_terms, lambda t: _doclist(docs_of[t], total), digest)
-    triple_shards, triple_bytes = _write_shards(root / "triples", triple_terms,
-                                                lambda t: _doclist(docs_of[t], total) + positions.pop(t), digest)
+    pair_shards, pair_bytes = _write_shards(root / "pairs", list(pairs), lambda t: _doclist(pairs[t], total), digest)
+    triple_shards, triple_bytes = _write_shards(root / "triples", list(triples),
+                                                lambda t: _doclist(triples[t][0], total) + triples.pop(t)[1], digest)
     for n, text in enumerate(shown):
         digest.update(text.encode("utf-8"))
         (root / "docs" / f"{n}.json").write_text(text, encoding="utf-8")
@@ -218,5 +308,5 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path) -> dict:
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
     (root / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return {"decisions": total, "terms": len(docs_of), "shards": pair_shards + triple_shards,
-            "shard_bytes": pair_bytes + triple_bytes, "facet_bytes": len(facets)}
+    return {"decisions": total, "terms": len(pairs) + triple_count, "shards": pair_shards + triple_shards,
+            "shard_bytes": pair_bytes + triple_bytes, "facet_bytes": len(facets), "parts": len(parts)}
