@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import columns, index
+from whoosh.searching import Searcher
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
@@ -122,8 +123,8 @@ def _contents(decisions: list[PublicDecision]) -> dict[str, str]:
     return {d.id: f"{d.slug} {d.content_hash} {d.first_published_on}" for d in decisions}
 
 
-def _previous(base: Path, version: str) -> tuple[Path, dict[str, str]] | None:
-    """The index in use and what it holds, if it was made by this code."""
+def _previous(base: Path, version: str) -> tuple[Path, dict[str, str], dict[str, list[str]]] | None:
+    """The index in use, what it holds and in which parts, if it was made by this code."""
     import json
 
     current = base / "current"
@@ -132,55 +133,131 @@ def _previous(base: Path, version: str) -> tuple[Path, dict[str, str]] | None:
         held = json.loads((target / CONTENTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if held.get("version") != version or not isinstance(held.get("docs"), dict):
+    if held.get("version") != version or not isinstance(held.get("docs"), dict) or not isinstance(held.get("parts"), dict):
         return None
-    return target, held["docs"]
+    return target, held["docs"], held["parts"]
 
 
-def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: int = 1) -> Path:
+def _files_of(folder: Path, name: str) -> list[Path]:
+    """The files of the index `name` in `folder` (its TOC and segments; several share a folder)."""
+    return [p for p in folder.iterdir() if p.is_file() and not p.name.endswith("_WRITELOCK")
+            and (p.name.startswith(f"_{name}_") or p.name.startswith(f"{name}_"))]
+
+
+def _link(files: list[Path], folder: Path) -> None:
+    for path in files:
+        try:
+            os.link(path, folder / path.name)
+        except OSError:
+            shutil.copy2(path, folder / path.name)
+
+
+def build_part(task: tuple[str, list[PublicDecision]]) -> dict[str, bytes]:
+    """Runs on a worker of a sharded build: the whoosh index `name` of some decisions, built in a
+    folder of its own and sent back as {file name: bytes} (workers share no disk with the staff
+    machine). Only public, redacted fields are indexed."""
+    import tempfile
+
+    name, decisions = task
+    with tempfile.TemporaryDirectory(prefix="whoosh-part-") as tmp:
+        _fresh(Path(tmp), name, decisions, 1)
+        return {p.name: p.read_bytes() for p in _files_of(Path(tmp), name)}
+
+
+def _fresh(folder: Path, name: str, decisions: list[PublicDecision], procs: int) -> None:
+    ix = index.create_in(str(folder), schema(), indexname=name)
+    kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+    writer = ix.writer(**kwargs)
+    for d in decisions:
+        writer.add_document(**_doc(d))
+    writer.commit()
+
+
+def shard_key(d: PublicDecision) -> tuple[str, int]:
+    return (d.organ, d.year)
+
+
+def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: int = 1, executor=None,
+                       shards: int | None = None) -> Path:
     """Index into a fresh staging folder; returns it (nothing is in use until `put_in_place`).
 
-    When the index in use was made by the same code, the staging folder starts as a copy of it
-    (its segment files are never changed in place, so they are linked) and only the decisions
-    that left or changed are deleted and the new or changed ones added: a query answers the same
-    as on an index built from nothing (ties are ordered by link, not by document number)."""
+    The index is one or more parts (whoosh indexes of their own names in the one folder), each
+    of decisions of whole organ-years (`pipeline.shards.plan`; `shards` parts, default two per
+    worker of `executor`, one without). A part whose decisions are those of a part of the index
+    in use is linked from it; a part that shares decisions with one (the same organ-years) is
+    that part, linked, with the decisions that left or changed deleted and the new ones added;
+    the others are built from nothing, as tasks of `executor` when there is one. Queries open
+    every part with one reader (`_Index`) and answer as an index built from nothing in one part:
+    the ranking uses no statistics of the collection (ties by date, then link)."""
     import json
+
+    from pipeline.shards import plan
 
     base = root(state_dir)
     base.mkdir(parents=True, exist_ok=True)
     for old in base.glob("staging-*"):
         shutil.rmtree(old, ignore_errors=True)
     staging = base / f"staging-{time.time_ns()}"
+    staging.mkdir()
     version = _code_version()
     wanted = _contents(decisions)
+    count = shards or (executor.workers * 2 if executor is not None else 1)
+    cut = plan(sorted(decisions, key=lambda d: (shard_key(d), d.id)), shard_key, count) or [[]]
     previous = _previous(base, version)
-    if previous is not None:
-        source, held = previous
-        staging.mkdir()
-        for path in source.iterdir():
-            if path.is_file() and not path.name.endswith("_WRITELOCK") and path.name != CONTENTS:
-                try:
-                    os.link(path, staging / path.name)
-                except OSError:
-                    shutil.copy2(path, staging / path.name)
-        ix = index.open_dir(str(staging), indexname=INDEX_NAME)
-        gone = [i for i, what in held.items() if wanted.get(i) != what]
-        new = [d for d in decisions if held.get(d.id) != wanted[d.id]]
-        writer = ix.writer(limitmb=256)
-        for i in sorted(gone):
-            writer.delete_by_term("id", i)
-        for d in new:
-            writer.add_document(**_doc(d))
-        writer.commit()
+    source, held, held_parts = previous if previous is not None else (None, {}, {})
+    part_of = {i: name for name, ids in held_parts.items() for i in ids}
+    taken: set[str] = set()
+    names: list[str | None] = []
+    for part in cut:  # the part of the index in use sharing most decisions, if any
+        votes: dict[str, int] = {}
+        for d in part:
+            name = part_of.get(d.id)
+            if name is not None and name not in taken:
+                votes[name] = votes.get(name, 0) + 1
+        best = max(sorted(votes), key=votes.__getitem__) if votes else None
+        if best is not None:
+            taken.add(best)
+        names.append(best)
+    fresh: list[tuple[str, list[PublicDecision]]] = []
+    k = 0
+    for i, part in enumerate(cut):
+        name = names[i]
+        if name is not None:
+            ids = {d.id for d in part}
+            gone = [x for x in held_parts[name] if x not in ids or wanted[x] != held[x]]
+            new = [d for d in part if part_of.get(d.id) != name or held[d.id] != wanted[d.id]]
+            # with workers to build on, a part that changed more than it kept is sent to them
+            if executor is None or len(gone) + len(new) <= len(part):
+                _link(_files_of(source, name), staging)
+                if gone or new:
+                    writer = index.open_dir(str(staging), indexname=name).writer(limitmb=256)
+                    for x in sorted(gone):
+                        writer.delete_by_term("id", x)
+                    for d in new:
+                        writer.add_document(**_doc(d))
+                    writer.commit()
+                continue
+        else:  # a name no other part has, "decisions" first
+            while True:
+                name = INDEX_NAME if k == 0 else f"{INDEX_NAME}-{k}"
+                k += 1
+                if name not in taken:
+                    break
+            taken.add(name)
+            names[i] = name
+        fresh.append((name, part))
+    if fresh and executor is not None and (len(fresh) > 1 or executor.name != "local"):
+        def done(_, files: dict[str, bytes]) -> None:
+            for file_name, blob in files.items():
+                (staging / file_name).write_bytes(blob)
+
+        executor.map(build_part, fresh, done)
     else:
-        staging.mkdir()
-        ix = index.create_in(str(staging), schema(), indexname=INDEX_NAME)
-        kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
-        writer = ix.writer(**kwargs)
-        for d in decisions:
-            writer.add_document(**_doc(d))
-        writer.commit()
-    (staging / CONTENTS).write_text(json.dumps({"version": version, "docs": wanted}, sort_keys=True), encoding="utf-8")
+        for name, part in fresh:
+            _fresh(staging, name, part, procs)
+    parts = {names[i]: sorted(d.id for d in part) for i, part in enumerate(cut)}
+    (staging / CONTENTS).write_text(json.dumps({"version": version, "docs": wanted, "parts": parts}, sort_keys=True),
+                                    encoding="utf-8")
     return staging
 
 
@@ -237,11 +314,10 @@ class _Index:
 
     def __init__(self, target: str):
         self.target = target
-        self.ix = index.open_dir(target, indexname=INDEX_NAME)
-        if "squeezed" not in self.ix.schema:
+        self.reader = _reader(target)
+        if "squeezed" not in self.reader.schema:
             raise SearchError(f"{target} 中没有搜索索引 (只有旧格式的): 请重新运行 publish.py build")
-        self.reader = self.ix.reader()
-        self.searcher = self.ix.searcher()
+        self.searcher = Searcher(self.reader)
         n = self.reader.doc_count_all()
         col = self.reader.column_reader("squeezed")
         self.texts = [b.decode("utf-8") for b in (col[i] for i in range(n))]
@@ -273,8 +349,7 @@ class _Index:
         self.lock = threading.Lock()
 
     def close(self):
-        self.searcher.close()
-        self.reader.close()
+        self.searcher.close()  # and its reader
 
     def docs(self, field: str, text: str) -> frozenset:
         """The documents holding one term, read block by block and cached (least recently used out)."""
@@ -369,6 +444,22 @@ class _Index:
                 out.append(d)
                 scores[d] = b
         return out, scores
+
+
+def _reader(target: str):
+    """One reader over every part of the index in `target` (their segments, one after another)."""
+    import json
+
+    from whoosh.reading import MultiReader
+
+    try:
+        names = sorted(json.loads((Path(target) / CONTENTS).read_text(encoding="utf-8"))["parts"])
+    except (OSError, ValueError, KeyError):
+        names = [INDEX_NAME]
+    readers = [index.open_dir(target, indexname=name).reader() for name in names]
+    if len(readers) == 1:
+        return readers[0]
+    return MultiReader([leaf for r in readers for leaf, _ in r.leaf_readers()])
 
 
 _cache: dict[str, _Index] = {}
