@@ -213,11 +213,15 @@ def build(options: BuildOptions) -> BuildReport:
     sel = select(exports.decisions, today)
     report.withdrawals, report.expired, report.excluded = len(sel.withdrawals), len(sel.expired), len(sel.excluded)
 
+    # one executor for the stages that hand work out: redaction, then the search indexes
+    from pipeline.executor import SharedExecutor
+
+    pool = SharedExecutor(options.executor, options.scheduler, options.workers)
     # Everything is redacted, not only what is published: the personal data of a withdrawn,
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
-                              options.executor, options.scheduler, options.shards, exports.tokens)
+                              pool, options.scheduler, options.shards, exports.tokens)
     public = {d.id: redacted[d.id].public for d in sel.public}
     previous = state.load_published()
     carried = _carry_forward(exports, previous, public, sel, today, report)
@@ -238,7 +242,11 @@ def build(options: BuildOptions) -> BuildReport:
     staging = swap.fresh_staging(output)
     try:
         with timed("render"):
-            render_site(staging, data, options.production, options.settings)
+            try:
+                render_site(staging, data, options.production,
+                            {**options.settings, "BUILD_EXECUTOR": pool, "BUILD_SHARDS": options.shards})
+            finally:
+                pool.close()
         secrets = {d.source.where(d.id): redacted[d.id].secrets for d in exports.decisions}
         for did, (_, found, _) in carried.items():
             secrets[f"上次发布 (id={did})"] = found

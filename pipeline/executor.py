@@ -162,6 +162,44 @@ class DaskExecutor(Executor):
             self.client.close()
 
 
+class SharedExecutor(Executor):
+    """The build's one executor for every stage that hands work out (redaction, then both search
+    indexes): made on first use, so a build with nothing to send never connects to a cluster,
+    and a Dask cluster gets the code once per build, not once per stage. `close()` closes what
+    it made (not an executor handed in)."""
+
+    def __init__(self, spec=None, scheduler: str | None = None, workers: int | None = None):
+        self._args = (spec, scheduler, workers)
+        self._inner: Executor | None = None
+        self._own = False
+
+    def _get(self) -> Executor:
+        if self._inner is None:
+            import weakref
+
+            self._inner, self._own = make_executor(*self._args)
+            if self._own:  # closed also when a stage failed before `close()`
+                weakref.finalize(self, self._inner.close)
+        return self._inner
+
+    @property
+    def name(self) -> str:
+        spec = self._args[0]
+        return spec.name if isinstance(spec, Executor) else (spec or "local")
+
+    @property
+    def workers(self) -> int:
+        return self._get().workers
+
+    def map(self, fn, items, done=None):
+        return self._get().map(fn, items, done)
+
+    def close(self) -> None:
+        if self._inner is not None and self._own:
+            self._inner.close()
+        self._inner = None
+
+
 def make_executor(spec=None, scheduler: str | None = None, workers: int | None = None) -> tuple[Executor, bool]:
     """(executor, whether the caller must close it) for `BuildOptions.executor`: None or 'local',
     'dask' (with `scheduler`), or an `Executor` made by the caller (who then closes it)."""

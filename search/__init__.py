@@ -6,8 +6,11 @@
   returns the action that puts that index in place once the new site has been swapped in.
 - `search_index` queries the whoosh index (`publish.py search`, `/api/search`).
 
-Only the decisions handed in are indexed, and both indexes are rebuilt from nothing each time,
-so a withdrawn or expired decision is in neither.
+Only the decisions handed in are indexed (the whoosh index is updated from the one in use by
+deleting what left or changed), so a withdrawn or expired decision is in neither. On a sharded
+build (`--executor dask`) both are computed per shard of organ-years on the workers and put
+together here: the static files byte for byte as one process writes them, the whoosh index as
+one part per shard read through one reader.
 """
 from __future__ import annotations
 
@@ -24,15 +27,21 @@ from search.whoosh_index import SearchError, SearchHit, SearchResults, build_who
 __all__ = ["publish_search", "search_index", "SearchError", "SearchHit", "SearchResults"]
 
 log = logging.getLogger(__name__)
+LOCAL_POOL_THRESHOLD = 2000
 
 
 def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
                    out=None) -> Callable[[], None]:
+    """`settings` may carry the build's executor (`BUILD_EXECUTOR`, `pipeline.executor`) and shard
+    count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks."""
+    executor, shards = settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")
+    if executor is not None and executor.name == "local" and len(decisions) < LOCAL_POOL_THRESHOLD:
+        executor = None  # starting processes and sending them the decisions costs more than it saves
     t = time.perf_counter()
-    stats = build_static_index(decisions, Path(site_dir))
+    stats = build_static_index(decisions, Path(site_dir), executor, shards)
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
     t = time.perf_counter()
     procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
-    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(procs))
+    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards)
     log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
     return lambda: put_in_place(staging)

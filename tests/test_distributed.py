@@ -1,10 +1,13 @@
 """The build on a Dask cluster gives the same site as the build on this machine.
 
 A `LocalCluster` of 2 worker processes (one thread each) stands in for the cluster; the exports
-are small so the test stays short. Only the redaction of cache misses runs on the workers.
+are small so the test stays short. On the workers: the redaction of cache misses, the static
+search index's postings per shard (merged on this machine into the files one process writes)
+and the whoosh index's parts (sent back as files, read through one reader).
 """
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 
@@ -16,6 +19,8 @@ distributed = pytest.importorskip("distributed")
 
 from pipeline import shards as sharding  # noqa: E402
 from pipeline.executor import DaskExecutor, LocalExecutor, make_executor  # noqa: E402
+from search import search_index  # noqa: E402
+from search.whoosh_index import CONTENTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +60,23 @@ def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster):
         remote = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor, shards=4,
                        cache_dir=tmp_path / "cache-dask")
         assert remote.swapped and remote.published == local.published
-        assert seen and seen[0] >= 3  # several shards went to the workers, not one task per record
+        # several shards went to the workers, not one task per record: redaction, then the
+        # static index's postings and the whoosh parts
+        assert len(seen) == 3 and min(seen) >= 3, seen
         # nothing is sent again once cached on the staff machine: a rebuild never touches the cluster
         seen.clear()
         again = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor,
                       cache_dir=tmp_path / "cache-dask")
         assert again.swapped and seen == []
-    assert same_tree(tmp_path / "local", tmp_path / "dask") == []
+    assert same_tree(tmp_path / "local", tmp_path / "dask") == []  # search/ included, from 4 shards
+    # the whoosh index: one part here, several from the cluster; the same answers
+    parts = json.loads((tmp_path / "state-dask" / "search" / "current" / CONTENTS).read_text(encoding="utf-8"))["parts"]
+    assert len(parts) >= 3
+    for query, filters in [("罚款", {}), ("决定", {"kind": "penalty"}), ("公安", {"year": 2026}), ("", {"kind": "penalty"})]:
+        for sort in ("relevance", "newest", "oldest"):
+            a = search_index(tmp_path / "state-local", query, sort=sort, pagelen=100, **filters)
+            b = search_index(tmp_path / "state-dask", query, sort=sort, pagelen=100, **filters)
+            assert a == b and a.total, (query, filters, sort)
     # the caches written from the workers' results are the ones a local build writes
     assert same_tree(tmp_path / "cache-local" / "redaction", tmp_path / "cache-dask" / "redaction") == []
 
