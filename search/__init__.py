@@ -27,7 +27,6 @@ from search.whoosh_index import SearchError, SearchHit, SearchResults, build_who
 __all__ = ["publish_search", "search_index", "SearchError", "SearchHit", "SearchResults"]
 
 log = logging.getLogger(__name__)
-LOCAL_POOL_THRESHOLD = 2000
 
 
 def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
@@ -35,8 +34,10 @@ def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: P
     """`settings` may carry the build's executor (`BUILD_EXECUTOR`, `pipeline.executor`) and shard
     count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks."""
     executor, shards = settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")
-    if executor is not None and executor.name == "local" and len(decisions) < LOCAL_POOL_THRESHOLD:
-        executor = None  # starting processes and sending them the decisions costs more than it saves
+    if executor is not None and executor.name == "local" and not shards:
+        # this machine's pool only when asked (--shards): on 2 cores the parts cost more than they
+        # save (bench/distributed.py --index: 10k decisions, 78 s in one process, 115 s on the pool)
+        executor = None
     t = time.perf_counter()
     stats = build_static_index(decisions, Path(site_dir), executor, shards)
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)

@@ -117,3 +117,23 @@ def test_static_files_are_compressed_and_versioned_index_files_cached_for_good(b
     assert err.value.code == 304
     status, headers, _ = get(f"{base}/search/facets.bin?v={meta['v']}")
     assert status == 200 and "immutable" in headers["Cache-Control"] and not headers["Content-Encoding"]
+
+
+def test_the_api_over_an_index_in_shards_answers_as_over_one(sample, tmp_path):
+    """A sharded build leaves the whoosh index in parts (one per shard of organ-years); the one
+    /api/search reads them all and answers exactly as over the index built in one piece."""
+    import json as json_
+
+    from pipeline.executor import LocalExecutor
+    from search.whoosh_index import CONTENTS, build_whoosh_index, put_in_place
+    from server.api import answer
+
+    _, state, decisions = sample
+    put_in_place(build_whoosh_index(decisions, tmp_path, executor=LocalExecutor(1), shards=4))
+    parts = json_.loads((tmp_path / "search" / "current" / CONTENTS).read_text(encoding="utf-8"))["parts"]
+    assert len(parts) >= 3
+    organ = decisions[0].organ
+    for qs in ["q=罚款", "q=决定&kind=penalty&page=2", "q=公安&sort=oldest", f"organ={quote(organ)}&year=2026",
+               "q=罚款 决定&penalty=fine"]:
+        status, body = answer(qs, tmp_path)
+        assert status == 200 and body["total"] and (status, body) == answer(qs, state), qs
