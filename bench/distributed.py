@@ -2,6 +2,7 @@
 """Distributed build benchmark: this machine's process pool against a Dask `LocalCluster`.
 
     .venv/bin/python bench/distributed.py --decisions 1000 10000 [--shards 2 8 32] [--workdir DIR]
+    .venv/bin/python bench/distributed.py --index --decisions 1000 10000 [--shards 2 8 32]
 
 For each N (generated with `publish.py sample --count N`) it prints, for cold builds (fresh
 --state, so every record is redacted):
@@ -15,6 +16,14 @@ Columns: build wall time (without starting the cluster), the redact stage's wall
 process's peak memory, and the peak resident memory of each worker. Every configuration runs in
 a fresh process with a fresh cluster, so peaks are its own. The machine is shared: compare
 ratios within one run.
+
+With `--index`, the search stage alone on the published decisions of N generated penalties
+(masked crudely as in bench/search.py, no redaction: the index stage is what is measured), both
+indexes built from nothing: `one process` (no executor: the static index in one part, whoosh in
+one process), `local pool 2`, `dask 1w`, `dask 2w` (shards: two per worker), then 2 workers with
+each `--shards` count. Columns: the static index and the whoosh index wall times, the staff
+process's peak, each worker's peak (Dask: `client.run` on the worker; local pool: the largest
+child), and the sizes of both indexes.
 """
 from __future__ import annotations
 
@@ -41,8 +50,95 @@ def _worker_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _size_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def run_index(config: dict) -> dict:
+    """The search stage of one configuration in this (fresh) process."""
+    import pickle
+    import resource
+
+    from pipeline.executor import DaskExecutor, LocalExecutor
+    from search.static_index import build_static_index
+    from search.whoosh_index import build_whoosh_index
+
+    work = Path(config["work"])
+    shutil.rmtree(work, ignore_errors=True)
+    decisions = pickle.loads(Path(config["decisions"]).read_bytes())
+    result: dict = {"decisions": len(decisions)}
+
+    def measure(executor) -> None:
+        start = time.perf_counter()
+        build_static_index(decisions, work / "site", executor, config["shards"])
+        result["static"] = time.perf_counter() - start
+        start = time.perf_counter()
+        staging = build_whoosh_index(decisions, work / "state", executor=executor, shards=config["shards"])
+        result["whoosh"] = time.perf_counter() - start
+        result["static_mib"] = _size_mib(work / "site" / "search")
+        result["whoosh_mib"] = _size_mib(staging)
+
+    if config["workers"] <= 0:
+        measure(LocalExecutor(2) if config["workers"] < 0 else None)
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["workers_mib"] = [child] if config["workers"] < 0 else []
+        return result
+    from distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=config["workers"], processes=True, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=0) as cluster, Client(cluster, set_as_default=False) as client:
+        client.wait_for_workers(config["workers"])
+        result["cluster_start"] = time.perf_counter() - start
+        measure(DaskExecutor(client=client))
+        result["workers_mib"] = sorted(client.run(_worker_peak_mib).values())
+    return result
+
+
+def index_row(label: str, r: dict) -> str:
+    if "error" in r:
+        return f"{label:<24} {r['error']}"
+    workers = " ".join(f"{m:.0f}" for m in r["workers_mib"]) or "-"
+    return (f"{label:<24} {r['static']:>8.1f} {r['whoosh']:>8.1f} {r['static'] + r['whoosh']:>8.1f} "
+            f"{r['staff_mib']:>7.0f}   {workers:<10} {r['static_mib']:>7.1f} {r['whoosh_mib']:>7.1f}")
+
+
+def index_bench(args) -> None:
+    import pickle
+
+    from search.sample_site import sample_decisions
+
+    for n in args.decisions:
+        exports = args.workdir / f"exports-{n}"
+        if not exports.is_dir():
+            subprocess.run([sys.executable, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
+                            "--today", TODAY], check=True, stdout=subprocess.DEVNULL)
+        data = args.workdir / f"public-{n}.pickle"
+        if not data.exists():
+            decisions, _ = sample_decisions(exports, date.fromisoformat(TODAY))
+            data.write_bytes(pickle.dumps(decisions, protocol=pickle.HIGHEST_PROTOCOL))
+        count = len(pickle.loads(data.read_bytes()))
+        print(f"\n== search indexes of {count} published decisions ({n} generated penalties), from nothing")
+        print(f"{'configuration':<24} {'static':>8} {'whoosh':>8} {'both':>8} {'staff':>7}   {'workers':<10} "
+              f"{'static':>7} {'whoosh':>7}")
+        print(f"{'':<24} {'s':>8} {'s':>8} {'s':>8} {'MiB':>7}   {'MiB':<10} {'MiB':>7} {'MiB':>7}")
+        base = {"decisions": str(data), "shards": None, "index": True}
+        plan = [("one", "one process", 0), ("local", "local pool 2", -1), ("1w", "dask 1 worker", 1),
+                ("2w", "dask 2 workers", 2)]
+        for name, label, workers in plan:
+            if name in args.skip:
+                continue
+            r = measured({**base, "workers": workers, "work": str(args.workdir / f"index-{n}-{name}")})
+            print(index_row(label, r), flush=True)
+        for shards in args.shards:
+            r = measured({**base, "workers": 2, "shards": shards, "work": str(args.workdir / f"index-{n}-s{shards}")})
+            print(index_row(f"dask 2 workers, {shards} shards", r), flush=True)
+
+
 def run_one(config: dict) -> dict:
     """One configuration in this (fresh) process: {"wall", "redact", "workers_mib", ...}."""
+    if config.get("index"):
+        return run_index(config)
     from pipeline import BuildOptions, build
     from pipeline.executor import DaskExecutor
 
@@ -116,13 +212,17 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--shards", type=int, nargs="*", default=[2, 8, 32])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-distributed"))
-    parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: local 1w 2w")
+    parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: local 1w 2w (one)")
+    parser.add_argument("--index", action="store_true", help="the search indexes alone, per shard (see above)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(json.loads(args.one))), flush=True)
         return
-    print(f"{os.cpu_count()} CPUs; times in s, memory in MiB (peak resident)")
+    print(f"{os.cpu_count()} CPUs; times in s, memory in MiB (peak resident); load {os.getloadavg()[0]:.1f}")
+    if args.index:
+        index_bench(args)
+        return
     for n in args.decisions:
         exports = args.workdir / f"exports-{n}"
         if not exports.is_dir():
