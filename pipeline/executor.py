@@ -18,6 +18,7 @@ never sent; the stages look there first and send only what is missing.
 from __future__ import annotations
 
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -73,6 +74,16 @@ class LocalExecutor(Executor):
                 if done:
                     done(i, result)
         return results
+
+
+class _Call:
+    """`fn(item)` as a pickle: unpickling it is calling it (on a worker, which has the code)."""
+
+    def __init__(self, fn: Callable, item):
+        self.fn, self.item = fn, item
+
+    def __reduce__(self):
+        return self.fn, (self.item,)
 
 
 def _code_files() -> list[Path]:
@@ -142,7 +153,11 @@ class DaskExecutor(Executor):
         items = list(items)
         if not items:
             return []
-        futures = self.client.map(fn, items, pure=False)
+        # each task is the bytes of its call, run by `pickle.loads` on the worker: the scheduler
+        # deserialises task graphs, has no copy of the build's code (only the workers get it) and
+        # so needs none, and it never reads a record
+        calls = [pickle.dumps(_Call(fn, item), protocol=pickle.HIGHEST_PROTOCOL) for item in items]
+        futures = self.client.map(pickle.loads, calls, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * len(items)
         try:

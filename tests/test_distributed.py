@@ -132,3 +132,25 @@ def test_results_of_other_rules_are_refused_and_nothing_is_published(tmp_path):
         build(exports, tmp_path / "out", tmp_path / "state", executor=_OtherRules(1), cache_dir=tmp_path / "cache")
     assert not (tmp_path / "out").exists()
     assert not list((tmp_path / "cache").glob("redaction/*/*.json"))
+
+
+def test_a_task_needs_none_of_the_builds_code_until_a_worker_runs_it(tmp_path):
+    """The scheduler of a real cluster deserialises each task but has no copy of the build's
+    packages (only the workers get them): a task is `pickle.loads` and the bytes of its call, so
+    a Python without this repository on its path can read it; a worker's loads runs the call."""
+    import pickle
+    import subprocess
+    import sys
+
+    from pipeline.executor import _Call
+
+    blob = pickle.dumps(_Call(sharding.for_worker, "x"))
+    graph = pickle.dumps((pickle.loads, blob))
+    code = "import pickle, sys; fn, arg = pickle.loads(sys.stdin.buffer.read()); print(type(arg).__name__)"
+    out = subprocess.run([sys.executable, "-I", "-c", code], input=graph, capture_output=True, cwd=tmp_path, check=True)
+    assert out.stdout.decode().strip() == "bytes"
+    # running it does need the code (a worker has it): here it is missing
+    run = subprocess.run([sys.executable, "-I", "-c", "import pickle, sys; pickle.loads(pickle.loads(sys.stdin.buffer.read())[1])"],
+                         input=graph, capture_output=True, cwd=tmp_path)
+    assert run.returncode != 0 and b"No module named 'pipeline'" in run.stderr
+    assert pickle.loads(pickle.dumps(_Call(abs, -3))) == 3
