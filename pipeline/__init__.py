@@ -234,7 +234,7 @@ def build(options: BuildOptions) -> BuildReport:
         d.reviewed_by, d.reviews = [], None
     _link_reviews(decisions)
 
-    output = Path(options.output)
+    output = Path(options.output).resolve()  # Pelican would read a relative one from pelicanconf.py's folder
     data = SiteData(timings=timed, cache_dir=state.cache_root, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
                     state_dir=Path(options.state), today=today, audit=log_events,
                     previous_output=output if output.is_dir() else None,
@@ -252,6 +252,8 @@ def build(options: BuildOptions) -> BuildReport:
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
         kept = data.results.setdefault("kept_files", set())
+        if not (staging / "index.html").is_file():  # an empty site passes the gate: never swap it in
+            raise PublishError(f"渲染结果缺少首页 ({staging / 'index.html'}); 原网站保持不变")
         if data.previous_output is not None:
             with timed("link unchanged"):
                 _link_unchanged(staging, data.previous_output, kept)

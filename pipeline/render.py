@@ -15,7 +15,7 @@ def pelican_settings(staging: Path, data: SiteData | None, production: bool = Fa
     from pelican.settings import read_settings
 
     conf = ROOT / ("publishconf.py" if production else "pelicanconf.py")
-    override = {"OUTPUT_PATH": str(staging), SETTING: data}
+    override = {"OUTPUT_PATH": str(Path(staging).resolve()), SETTING: data}
     override.update(overrides or {})
     return read_settings(str(conf), override=override)
 

@@ -46,6 +46,16 @@ def test_cli_build_publishes_and_reports(tmp_path, exports):
         assert secret not in text
 
 
+def test_relative_output_and_state_are_read_from_the_working_folder(tmp_path, exports, monkeypatch):
+    # Pelican reads a relative OUTPUT_PATH from pelicanconf.py's folder: the pages went there
+    # while an empty staging folder from the working folder was swapped in.
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("build", "--exports", exports, "--output", "out", "--state", "state", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "decisions" / "pen-t-1" / "index.html").is_file()
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
 def test_every_verb_has_help():
     for verb in publish.cli.commands:
         result = run_cli(verb, "--help")
@@ -98,6 +108,20 @@ def test_a_failure_while_rendering_leaves_the_previous_site_untouched(tmp_path, 
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob(".out.*")), "the staging folder is cleaned up"
+
+
+def test_a_render_that_writes_nothing_never_replaces_the_site(tmp_path, exports, monkeypatch):
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+
+    from pipeline import render
+
+    monkeypatch.setattr(render, "render_site", lambda *args, **kwargs: None)
+    result = run_cli("build", "--exports", exports, "--output", out, "--state", state, "--today", "2026-11-25")
+    assert result.exit_code != 0 and "缺少首页" in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_cli_reports_an_internal_failure_without_a_traceback(tmp_path, exports, monkeypatch):
