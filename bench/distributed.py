@@ -28,6 +28,7 @@ child), and the sizes of both indexes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -52,6 +53,19 @@ def _worker_peak_mib() -> float:
 
 def _size_mib(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int, result: dict):
+    """A Dask LocalCluster of `workers` single-threaded processes; its start-up time goes in `result`."""
+    from distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=0) as cluster, Client(cluster, set_as_default=False) as client:
+        client.wait_for_workers(workers)
+        result["cluster_start"] = time.perf_counter() - start
+        yield client
 
 
 def run_index(config: dict) -> dict:
@@ -83,13 +97,7 @@ def run_index(config: dict) -> dict:
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         result["workers_mib"] = [child] if config["workers"] < 0 else []
         return result
-    from distributed import Client, LocalCluster
-
-    start = time.perf_counter()
-    with LocalCluster(n_workers=config["workers"], processes=True, threads_per_worker=1, dashboard_address=None,
-                      memory_limit=0) as cluster, Client(cluster, set_as_default=False) as client:
-        client.wait_for_workers(config["workers"])
-        result["cluster_start"] = time.perf_counter() - start
+    with local_cluster(config["workers"], result) as client:
         measure(DaskExecutor(client=client))
         result["workers_mib"] = sorted(client.run(_worker_peak_mib).values())
     return result
@@ -152,13 +160,7 @@ def run_one(config: dict) -> dict:
         result.update(wall=time.perf_counter() - start, redact=report.timings["redact"]["wall"], workers_mib=[],
                       leaks=len(report.leaks))
         return result
-    from distributed import Client, LocalCluster
-
-    start = time.perf_counter()
-    with LocalCluster(n_workers=config["workers"], processes=True, threads_per_worker=1, dashboard_address=None,
-                      memory_limit=0) as cluster, Client(cluster, set_as_default=False) as client:
-        client.wait_for_workers(config["workers"])
-        result["cluster_start"] = time.perf_counter() - start
+    with local_cluster(config["workers"], result) as client:
         executor = DaskExecutor(client=client)
         start = time.perf_counter()
         if config["redact_only"]:
