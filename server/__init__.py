@@ -29,6 +29,17 @@ GZIP_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"
 GZIP_CACHE_BYTES = 64 * 2**20
 
 
+def _raw_utf8(query: str) -> str:
+    """http.server reads the request line as ISO-8859-1: a client that sends UTF-8 without
+    percent-encoding it (curl "…?q=殴打他人") arrives as mojibake. Read such bytes as UTF-8 again;
+    bytes that are no UTF-8 are left for the query parser to refuse with a 400."""
+    if query.isascii():
+        return query
+    try:
+        return query.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return query
+
 class _GzipCache:
     """Compressed bodies of static files, keyed by path, size and mtime (least recently used out)."""
 
@@ -125,7 +136,7 @@ class PortalHandler(SimpleHTTPRequestHandler):
             return False
         if parts.path == "/api/search":
             try:
-                status, body = answer(parts.query, self.state_dir)
+                status, body = answer(_raw_utf8(parts.query), self.state_dir)
             except Exception:  # a bug, never the caller's fault: say so without details
                 log.exception("search failed for %r", self.path)
                 status, body = 503, {"error": "搜索暂时不可用"}

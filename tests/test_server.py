@@ -55,6 +55,23 @@ def test_search_answers_with_ranked_hits(base, sample):
     assert "<mark>台江</mark>" in hit["snippet_html"]
 
 
+def test_a_query_sent_as_raw_utf8_is_read_as_utf8(base):
+    # curl "…/api/search?q=台江" sends the UTF-8 bytes without percent-encoding them
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base)
+    with socket.create_connection((url.hostname, url.port)) as conn:
+        conn.sendall("GET /api/search?q=台江 HTTP/1.0\r\nHost: x\r\n\r\n".encode("utf-8"))
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    data = json.loads(body)
+    assert head.split()[1] == b"200" and data["query"] == "台江"
+    assert data["total"] == api(base, "q=" + quote("台江"))[1]["total"] > 0
+
+
 def test_filters_and_pages(base):
     status, data = api(base, "q=" + quote("罚款") + "&year=2026&kind=penalty&page=2")
     assert status == 200 and data["page"] == 2
