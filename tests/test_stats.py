@@ -224,3 +224,21 @@ def test_two_builds_write_byte_identical_statistics_and_data(tmp_path, demo_site
         assert ours == theirs
         for rel in ours:
             assert (demo_site / rel).read_bytes() == (tmp_path / "output" / rel).read_bytes(), rel
+
+
+def test_charts_carry_no_rdf_namespace_that_reads_as_a_birth_date(tmp_path):
+    # matplotlib's RDF namespace http://www.w3.org/1999/02/22-rdf-syntax-ns# spells 1999-02-22:
+    # with an offender born that day the gate stopped every build (a 2,000-sample build, seed 5).
+    from conftest import PENALTY, penalty, write_exports
+
+    party = {**PENALTY["parties"][0], "birth_date": "1999-02-22", "id_number": None}
+    text = PENALTY["text"].replace("身份证号码350102199003071238", "1999年2月22日出生")
+    exports = write_exports(tmp_path / "exports", {"a.yaml": penalty(parties=[party], text=text)})
+    report = build(exports, tmp_path / "out", tmp_path / "state")
+    assert report.leaks == [] and report.swapped
+    charts = list((tmp_path / "out" / "stats").rglob("*.svg"))
+    assert charts
+    for svg in charts:
+        body = svg.read_text(encoding="utf-8")
+        assert "<title>" in body and "1999/02/22" not in body and "<metadata>" not in body
+    assert "1999年2月22日" not in (tmp_path / "out" / "decisions" / "pen-t-1" / "index.html").read_text(encoding="utf-8")
