@@ -40,6 +40,7 @@ def _raw_utf8(query: str) -> str:
     except (UnicodeEncodeError, UnicodeDecodeError):
         return query
 
+
 class _GzipCache:
     """Compressed bodies of static files, keyed by path, size and mtime (least recently used out)."""
 
