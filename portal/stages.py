@@ -81,10 +81,13 @@ class SearchGenerator(_StageGenerator):
         )
         if unchanged:  # the same decisions as the site online: its index files, and the whoosh index, stand
             for path in sorted(p for p in (previous / "search").rglob("*") if p.is_file()):
-                out._reuse(str(path.relative_to(previous)))
+                rel = str(path.relative_to(previous))
+                if out._reuse(rel) and rel in out.old_keys:
+                    out.new_keys[rel] = out.old_keys[rel]
             return
         marker.unlink(missing_ok=True)
-        swap_in = publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out)
+        swap_in = publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out,
+                                 cache_dir=self.data.cache_dir)
 
         def after():
             swap_in()

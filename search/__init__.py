@@ -30,16 +30,18 @@ log = logging.getLogger(__name__)
 
 
 def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
-                   out=None) -> Callable[[], None]:
+                   out=None, cache_dir: Path | None = None) -> Callable[[], None]:
     """`settings` may carry the build's executor (`BUILD_EXECUTOR`, `pipeline.executor`) and shard
-    count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks."""
+    count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks. `out` (the
+    build's `PageWriter`) links static files the site online has unchanged; `cache_dir` keeps
+    each decision's analysis, so only new or changed decisions are analysed."""
     executor, shards = settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")
     if executor is not None and executor.name == "local" and not shards:
         # this machine's pool only when asked (--shards): on 2 cores the parts cost more than they
         # save (bench/distributed.py --index: 10k decisions, 78 s in one process, 115 s on the pool)
         executor = None
     t = time.perf_counter()
-    stats = build_static_index(decisions, Path(site_dir), executor, shards)
+    stats = build_static_index(decisions, Path(site_dir), executor, shards, cache_dir=cache_dir, out=out)
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
     t = time.perf_counter()
     procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)

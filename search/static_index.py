@@ -6,15 +6,17 @@ it (issue 5). A bigram index cannot disagree with itself: every query of two or 
 is cut into the same pairs the text was, so recall is complete by construction, and the
 positions make a phrase exact (exact matches rank first).
 
-Layout under `<site>/search/` (format 3):
+Layout under `<site>/search/` (format 4):
 
 - `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to every file
   below but `facets.bin`, so those can be cached for good; the page preloads `meta.json` and
   `facets.bin`, which are revalidated), the shard counts, the field names, the facet tables
-  (organs, offences, kinds, penalty types) and, per year, the first decision of that year;
-- `facets.bin`: four columns of one byte per decision (decisions numbered newest first, so
-  sorting by date is sorting by number and a year is a range): organ, offence (0: none), kind,
-  penalty-type bits;
+  (organs, offences, kinds, penalty types) and, per year, the first decision of that year
+  (oldest year first);
+- `facets.bin`: four columns of one byte per decision: organ, offence (0: none), kind,
+  penalty-type bits. Decisions are numbered oldest first (by date, then number and id), so
+  sorting by date is sorting by number, a year is a range, and the usual change, new decisions
+  that are the newest, only appends: the numbers, the cards and the postings of the others stay;
 - `pairs/<n>.bin`: the document lists of the pairs of characters whose hash is n (see
   `shard_of`), for query words of two characters;
 - `triples/<n>.bin`: the document lists of the triples whose hash is n, each followed by its
@@ -26,36 +28,53 @@ Layout under `<site>/search/` (format 3):
   decisions `k * CARD_CHUNK` to `(k + 1) * CARD_CHUNK - 1`: a list of [number, link, date,
   penalties] (128 decisions gzip to ~1.6 KB, so the first page of results costs a few of them,
   not one request per hit);
-- `docs/<n>.json`: the searchable fields of decision n (`{"f": [...]}` in the order of `fields`),
-  fetched for the results shown, after they are shown, to cut their snippets.
+- `docs/<link>.json` (the decision's link without its last slash, e.g.
+  `docs/decisions/pen-1.json`): its searchable fields (`{"f": [...]}` in the order of `fields`),
+  fetched for the results shown, after they are shown, to cut their snippets. Named by link,
+  not number, so a decision's file stays the same bytes whatever else is published.
 
 Shard format (little-endian): u32 term count; per term (sorted by UTF-16 units) u16 u16 u16
 (the units; the third 0 for a pair), u32 offset, u32 length into the data after the table. A
-term's data: varint `count * 2 + bitmap`, then either a bitmap of all decisions (bit i of byte
-i >> 3) or the gaps between document numbers as varints (whichever is smaller); for a triple
-then, per document of the list, a varint count and the gaps between its positions (positions
-count characters of the squeezed fields, one apart between fields). Varints are unsigned LEB128.
+term's data: varint `count * 2 + bitmap`, then either a bitmap up to its last decision (bit i
+of byte i >> 3; `(last >> 3) + 1` bytes) or the gaps between document numbers as varints
+(whichever is smaller); for a triple then, per document of the list, a varint count and the
+gaps between its positions (positions count characters of the squeezed fields, one apart
+between fields). Varints are unsigned LEB128.
+
+How it is computed: each decision is analysed once (its fields squeezed, `analyse`) and kept
+in a cache keyed by its content (`AnalysisCache`, in the build's cache folder), so a build
+that adds ten decisions squeezes ten. The postings of all decisions are then made with numpy
+from the squeezed texts (`_postings`, in slices of terms so memory stays bounded) and encoded
+into shards; with a `PageWriter` a file whose bytes the site online already has is linked from
+it, and a decision's `docs` file is not even made again while its content is the same.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import pickle
 import shutil
 import struct
-from collections import defaultdict
 from pathlib import Path
+
+import numpy as np
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
 from search.analysis import squeeze
 from search.document import document
 
-FORMAT = 3
+log = logging.getLogger(__name__)
+
+FORMAT = 4
 CARD_CHUNK = 128  # decisions per cards/<k>.json (mirrored from meta.json by search.js)
 TARGET_SHARD_BYTES = 6_000  # before gzip
 MAX_SHARDS = 8192
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
+SLICE_POSTINGS = 6_000_000  # postings sorted at once (about 48 bytes each at the peak)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -66,76 +85,17 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
-def _varint(out: bytearray, n: int) -> None:
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def _terms(texts: list[str]) -> tuple[set[str], dict[str, list[int]]]:
-    """The pairs, and the triples with their positions, over the fields; a gap of one between
-    fields so that nothing straddles two."""
-    pairs: set[str] = set()
-    triples: dict[str, list[int]] = defaultdict(list)
-    base = 0
-    for text in texts:
-        s = squeeze(text)
-        for i in range(len(s) - 1):
-            pairs.add(s[i : i + 2])
-            if i + 2 < len(s):
-                triples[s[i : i + 3]].append(base + i)
-        base += len(s) + 1
-    return pairs, triples
+def _code_version() -> str:
+    """The code that decides what the analysis of a decision holds."""
+    h = hashlib.sha256()
+    for name in ("static_index.py", "analysis.py", "document.py"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def order(decisions: list[PublicDecision]) -> list[PublicDecision]:
-    """Newest first; ties by number, so a rebuild numbers the same decisions the same way."""
-    return sorted(decisions, key=lambda d: (-d.decided_on.toordinal(), d.decision_no, d.id))
-
-
-def _doclist(docs: list[int], total: int) -> bytes:
-    gaps = bytearray()
-    last = -1
-    for n in docs:
-        _varint(gaps, n - last - 1)
-        last = n
-    head = bytearray()
-    bitmap_len = (total + 7) >> 3
-    if bitmap_len < len(gaps):
-        bits = bytearray(bitmap_len)
-        for n in docs:
-            bits[n >> 3] |= 1 << (n & 7)
-        _varint(head, len(docs) * 2 + 1)
-        return bytes(head + bits)
-    _varint(head, len(docs) * 2)
-    return bytes(head + gaps)
-
-
-def _write_shards(folder: Path, terms: list[str], body, digest) -> tuple[int, int]:
-    """Write `terms` (all of one length) hashed into a power of two of files of about
-    TARGET_SHARD_BYTES; returns (files, bytes)."""
-    bodies = {t: body(t) for t in terms}
-    size = sum(len(b) for b in bodies.values())
-    shards = 1
-    while shards < MAX_SHARDS and size / shards > TARGET_SHARD_BYTES:
-        shards *= 2
-    by_shard: dict[int, list[str]] = defaultdict(list)
-    for term in terms:
-        by_shard[shard_of(term, shards)].append(term)
-    written = 0
-    for s in range(shards):
-        table = bytearray(struct.pack("<I", len(by_shard.get(s, []))))
-        data = bytearray()
-        for term in sorted(by_shard.get(s, [])):
-            units = [ord(c) for c in term] + [0] * (3 - len(term))
-            table += struct.pack("<HHHII", *units, len(data), len(bodies[term]))
-            data += bodies[term]
-        blob = bytes(table + data)
-        (folder / f"{s}.bin").write_bytes(blob)
-        digest.update(blob)
-        written += len(blob)
-    return shards, written
+    """Oldest first, ties by number and id: the numbering of the index (a decision's place)."""
+    return sorted(decisions, key=lambda d: (d.decided_on.toordinal(), d.decision_no, d.id))
 
 
 def shard_key(d: PublicDecision) -> tuple[str, int]:
@@ -143,162 +103,379 @@ def shard_key(d: PublicDecision) -> tuple[str, int]:
     return (d.organ, d.year)
 
 
-def index_part(part: list[tuple[int, PublicDecision]]) -> dict:
-    """The postings of some decisions, given with their numbers (ascending): what a worker of a
-    sharded build computes; `assemble` merges the parts into the index files.
-
-    Only public, redacted fields are read (`search.document`). Returns the pairs' document lists,
-    each triple's documents with its positions (the encoded positions of all its documents one
-    after the other, and where each document's end), and per decision its `docs/<n>.json` text,
-    its card and its facets (organ, offence, kind, penalty bits, year)."""
-    pairs: dict[str, list[int]] = defaultdict(list)
-    triples: dict[str, tuple[list[int], bytearray, list[int]]] = {}
-    shown, cards, facets = [], [], []
-    for n, d in part:
-        doc = document(d)
-        texts = [doc.fields[f] for f in FIELDS]
-        shown.append(json.dumps({"f": texts}, ensure_ascii=False, separators=(",", ":")))
-        cards.append([d.decision_no, d.url, d.decided_on.isoformat(), doc.fields["penalties"]])
-        grams, where_of = _terms(texts)
-        for g in grams:
-            pairs[g].append(n)
-        for g, where in where_of.items():
-            t = triples.get(g)
-            if t is None:
-                t = triples[g] = ([], bytearray(), [])
-            t[0].append(n)
-            p = t[1]
-            _varint(p, len(where))
-            prev = 0
-            for pos in where:
-                gap = pos - prev
-                if gap < 0x80:
-                    p.append(gap)
-                else:
-                    _varint(p, gap)
-                prev = pos
-            t[2].append(len(p))
-        bits = 0
-        for t in doc.penalty_types:
-            bits |= 1 << PENALTY_BITS.index(t)
-        facets.append((d.organ, d.offence or "", KINDS.index(d.kind), bits, d.year))
-    return {"numbers": [n for n, _ in part], "pairs": dict(pairs), "triples": triples, "shown": shown,
-            "cards": cards, "facets": facets}
+def docs_path(d: PublicDecision) -> str:
+    """Where a decision's fields are, under `search/` (mirrored by search.js from the card's link)."""
+    return f"docs/{d.url.rstrip('/')}.json"
 
 
-def _merged_pairs(parts: list[dict]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    unsorted = []
-    for part in parts:
-        for g, docs in part["pairs"].items():
-            have = out.get(g)
-            if have is None:
-                out[g] = docs
-            else:
-                if have[-1] > docs[0]:
-                    unsorted.append(g)
-                have.extend(docs)
-    for g in set(unsorted):
-        out[g].sort()
-    return out
+def shown_text(d: PublicDecision) -> str:
+    """The bytes of its `docs` file."""
+    fields = document(d).fields
+    return json.dumps({"f": [fields[f] for f in FIELDS]}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _merged_triples(parts: list[dict]) -> dict[str, tuple[list[int], bytes]]:
-    """term -> (documents, their positions one after the other), across the parts."""
-    found: dict[str, list] = {}
-    for part in parts:
-        for g, t in part["triples"].items():
-            found.setdefault(g, []).append(t)
-    out: dict[str, tuple[list[int], bytes]] = {}
-    for g, pieces in found.items():
-        if len(pieces) == 1:
-            out[g] = (pieces[0][0], bytes(pieces[0][1]))
-            continue
-        pieces.sort(key=lambda t: t[0][0])
-        if all(a[0][-1] < b[0][0] for a, b in zip(pieces, pieces[1:])):  # one after the other (years apart)
-            out[g] = ([n for t in pieces for n in t[0]], b"".join(t[1] for t in pieces))
-            continue
-        chunks = []
-        for docs, buf, ends in pieces:
-            start = 0
-            for n, end in zip(docs, ends):
-                chunks.append((n, buf[start:end]))
-                start = end
-        chunks.sort(key=lambda c: c[0])
-        out[g] = ([n for n, _ in chunks], b"".join(c for _, c in chunks))
-    return out
+def analyse(d: PublicDecision) -> tuple[str, list, tuple]:
+    """What the index needs of one decision: its fields squeezed and joined by NUL (a gap of one
+    between fields, so nothing straddles two), its card and its facets."""
+    doc = document(d)
+    joined = "\0".join(squeeze(doc.fields[f]) for f in FIELDS)
+    card = [d.decision_no, d.url, d.decided_on.isoformat(), doc.fields["penalties"]]
+    bits = 0
+    for t in doc.penalty_types:
+        bits |= 1 << PENALTY_BITS.index(t)
+    return joined, card, (d.organ, d.offence or "", KINDS.index(d.kind), bits, d.year)
 
 
-def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor=None, shards: int | None = None) -> dict:
+def content_key(d: PublicDecision) -> str:
+    """What an analysis depends on: the decision's public content (`content_hash`, which covers
+    every field but the publication links and dates)."""
+    if d.content_hash:
+        return d.content_hash
+    from publication.public import content_hash
+
+    return content_hash(d)
+
+
+def index_part(part: list[PublicDecision]) -> list[tuple]:
+    """The analyses of some decisions (what a worker of a sharded build computes)."""
+    return [analyse(d) for d in part]
+
+
+class AnalysisCache:
+    """The analyses of the decisions of the last build, keyed by content, in one file of the
+    cache folder (one read, not one file per decision); written again when it gained any."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.path = Path(cache_dir) / "search" / f"static-{_code_version()}.pickle" if cache_dir else None
+        self.entries: dict[str, tuple] = {}
+        self.added = 0
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as f:
+                    self.entries = pickle.load(f)
+            except FileNotFoundError:
+                pass
+            except Exception as exc:  # a damaged cache is only slower
+                log.warning("%s 已损坏, 重新分析: %s", self.path, exc)
+
+    def save(self, keys: list[str]) -> None:
+        if self.path is None or (not self.added and len(self.entries) == len(set(keys))):
+            return
+        keep = {k: self.entries[k] for k in keys}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for old in self.path.parent.glob("static-*.pickle"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(keep, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor=None, shards: int | None = None,
+                       cache_dir: Path | None = None, out=None) -> dict:
     """Write the index of `decisions` under `<site_dir>/search/`.
 
-    With an `executor` (`pipeline.executor`) the postings are computed per shard of one organ's
-    year (`shard_key`, `shards` of them; default two per worker) as its tasks, and merged here
-    into the very files one process writes (tested byte for byte)."""
+    Decisions not in the analysis cache (`cache_dir`) are analysed here, or with an `executor`
+    (`pipeline.executor`) per shard of one organ's year (`shard_key`, `shards` of them; default
+    two per worker) as its tasks; the files are the same bytes either way (tested). With `out`
+    (a `portal.writing.PageWriter` of a build) unchanged files are linked from the site online."""
     ordered = order(decisions)
-    numbered = list(enumerate(ordered))
-    if executor is None or len(ordered) < 2:
-        parts = [index_part(numbered)]
-    else:
-        from pipeline.shards import plan
+    cache = AnalysisCache(cache_dir)
+    keys = [content_key(d) for d in ordered]
+    missing = [i for i, k in enumerate(keys) if k not in cache.entries]
+    parts = 0
+    if missing:
+        todo = [ordered[i] for i in missing]
+        if executor is None or len(todo) < 2:
+            found = dict(zip(missing, index_part(todo)))
+            parts = 1
+        else:
+            from pipeline.shards import plan
 
-        count = shards or executor.workers * 2
-        cut = plan(numbered, lambda item: shard_key(item[1]), count)
-        parts = executor.map(index_part, [sorted(c, key=lambda item: item[0]) for c in cut])
-    return assemble(parts, len(ordered), site_dir)
+            count = shards or executor.workers * 2
+            numbered = [(i, ordered[i]) for i in missing]
+            cut = plan(numbered, lambda item: shard_key(item[1]), count)
+            found = {}
+            for c, result in zip(cut, executor.map(index_part, [[d for _, d in c] for c in cut])):
+                found.update((i, r) for (i, _), r in zip(c, result))
+            parts = len(cut)
+        for i, analysis in found.items():
+            cache.entries[keys[i]] = analysis
+        cache.added = len(found)
+    analyses = [cache.entries[k] for k in keys]
+    stats = assemble(ordered, analyses, Path(site_dir), out)
+    cache.save(keys)
+    stats.update(parts=parts, analysed=len(missing))
+    return stats
 
 
-def assemble(parts: list[dict], total: int, site_dir: Path) -> dict:
-    """Merge the parts of `index_part` (every decision in exactly one) into the index files."""
+# -- postings, with numpy ---------------------------------------------------------------------
+
+def _varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LEB128 of every value (non-negative int64), one after the other, and where each starts
+    (one more entry: the end)."""
+    lengths = np.ones(len(values), dtype=np.int64)
+    more = np.flatnonzero(values >= 0x80)
+    rest = more
+    while len(rest):
+        lengths[rest] += 1
+        rest = rest[(values[rest] >> (7 * lengths[rest])) > 0]
+    starts = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    out = np.empty(int(starts[-1]), dtype=np.uint8)
+    out[starts[:-1]] = (values & 0x7F).astype(np.uint8)
+    k, rest = 1, more
+    while len(rest):
+        out[starts[rest] + (k - 1)] |= 0x80
+        out[starts[rest] + k] = ((values[rest] >> (7 * k)) & 0x7F).astype(np.uint8)
+        k += 1
+        rest = rest[lengths[rest] > k]
+    return out, starts
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique hashes in numpy 2, many times slower on these arrays)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _encode(term: np.ndarray, doc: np.ndarray, pos: np.ndarray | None) -> list[bytes]:
+    """The data of each term, given its postings sorted by term, document (and position)."""
+    n = len(term)
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(term[1:], term[:-1], out=first[1:])
+    first[1:] |= doc[1:] != doc[:-1]
+    group = np.flatnonzero(first)  # one per (term, document)
+    g_term, g_doc = term[group], doc[group]
+    term_first = np.empty(len(group), dtype=bool)
+    term_first[0] = True
+    np.not_equal(g_term[1:], g_term[:-1], out=term_first[1:])
+    t_group = np.flatnonzero(term_first)  # each term's first group
+    t_end = np.append(t_group[1:], len(group))
+    prev = np.empty(len(group), dtype=np.int64)
+    prev[0] = -1
+    prev[1:] = g_doc[:-1]
+    prev[t_group] = -1
+    gap_bytes, gap_at = _varints(g_doc - prev - 1)
+    gap_bytes = gap_bytes.tobytes()
+    heads = ((t_end - t_group) * 2).tolist()
+    lasts = g_doc[t_end - 1].tolist()
+    gap_lo, gap_hi = gap_at[t_group].tolist(), gap_at[t_end].tolist()
+    tg, te = t_group.tolist(), t_end.tolist()
+    if pos is not None:
+        counts = np.diff(np.append(group, n))
+        pprev = np.empty(n, dtype=np.int64)
+        pprev[0] = 0
+        pprev[1:] = pos[:-1]
+        pprev[group] = 0
+        items = np.empty(n + len(group), dtype=np.int64)
+        items[group + np.arange(len(group))] = counts
+        items[np.arange(n) + np.cumsum(first)] = pos - pprev
+        del pprev
+        pos_bytes, pos_at = _varints(items)
+        pos_bytes = pos_bytes.tobytes()
+        item_of_group = np.append(group + np.arange(len(group)), n + len(group))
+        pos_lo, pos_hi = pos_at[item_of_group[t_group]].tolist(), pos_at[item_of_group[t_end]].tolist()
+    out = []
+    for t in range(len(tg)):
+        gaps = gap_bytes[gap_lo[t] : gap_hi[t]]
+        last = lasts[t]
+        bitmap_len = (last >> 3) + 1
+        if bitmap_len < len(gaps):
+            bits = np.zeros(bitmap_len * 8, dtype=bool)
+            bits[g_doc[tg[t] : te[t]]] = True
+            body = _head(heads[t] + 1) + np.packbits(bits, bitorder="little").tobytes()
+        else:
+            body = _head(heads[t]) + gaps
+        if pos is not None:
+            body += pos_bytes[pos_lo[t] : pos_hi[t]]
+        out.append(body)
+    return out
+
+
+def _head(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _postings(text: np.ndarray, starts: np.ndarray, doc_of: np.ndarray, width: int) -> tuple[list[np.ndarray], list[bytes]]:
+    """The terms of `width` (2 or 3) characters of the NUL-separated `text` (UTF-16 units; one
+    document after another, `starts` where each begins) and their encoded data, sorted by units.
+
+    Terms are taken in slices by their first unit (about SLICE_POSTINGS postings each), so only a
+    slice's postings are sorted at once."""
+    valid = text[:-1] != 0
+    valid &= text[1:] != 0
+    if width == 3:
+        valid = valid[:-1] & (text[2:] != 0)
+    at = np.flatnonzero(valid)
+    del valid
+    firsts = text[at]
+    counts = np.bincount(firsts, minlength=65536)
+    cuts, total = [0], 0
+    for unit in np.flatnonzero(counts).tolist():
+        if total and total + counts[unit] > SLICE_POSTINGS:
+            cuts.append(unit)
+            total = 0
+        total += int(counts[unit])
+    cuts.append(65536)
+    codes_out: list[np.ndarray] = []
+    data_out: list[bytes] = []
+    doc_bits = max(1, int(len(starts) - 1).bit_length())
+    for lo, hi in zip(cuts, cuts[1:]):
+        mine = at[(firsts >= lo) & (firsts < hi)] if len(cuts) > 2 else at
+        if not len(mine):
+            continue
+        code = text[mine].astype(np.int64) << 16
+        code |= text[mine + 1]
+        if width == 3:
+            code <<= 16
+            code |= text[mine + 2]
+        doc = doc_of[mine].astype(np.int64)
+        if width == 2:  # document lists only: (code, doc) pairs, once each
+            key = _unique((code << doc_bits) | doc)
+            term, doc = key >> doc_bits, key & ((1 << doc_bits) - 1)
+            del key
+            codes = _unique(term)
+            data_out += _encode(term, doc, None)
+        else:
+            pos = mine - starts[doc]
+            vocab = _unique(code)
+            tid = np.searchsorted(vocab, code)
+            del code
+            pos_bits = max(1, int(pos.max()).bit_length())
+            tid_bits = max(1, int(len(vocab)).bit_length())
+            if tid_bits + doc_bits + pos_bits <= 63:
+                key = tid << (doc_bits + pos_bits)
+                key |= doc << pos_bits
+                key |= pos
+                del tid
+                key.sort()
+                pos = key & ((1 << pos_bits) - 1)
+                doc = (key >> pos_bits) & ((1 << doc_bits) - 1)
+                tid = key >> (doc_bits + pos_bits)
+                del key
+            else:  # too many bits for one key: a slower sort of three
+                ix = np.lexsort((pos, doc, tid))
+                tid, doc, pos = tid[ix], doc[ix], pos[ix]
+            codes = vocab
+            data_out += _encode(tid, doc, pos)
+        codes_out.append(codes)
+    return codes_out, data_out
+
+
+def _shard_files(codes: np.ndarray, data: list[bytes], width: int) -> list[bytes]:
+    """The shard files of terms (`codes` in order of units, their `data`): a power of two of them,
+    about TARGET_SHARD_BYTES each."""
+    lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
+    size = int(lengths.sum())
+    shards = 1
+    while shards < MAX_SHARDS and size / shards > TARGET_SHARD_BYTES:
+        shards *= 2
+    units = [(codes >> (16 * (width - 1 - i))) & 0xFFFF for i in range(width)]
+    h = np.zeros(len(codes), dtype=np.int64)
+    for u in units:
+        h = (h * 65599 + u) % 2_147_483_647
+    shard = h % shards
+    ix = np.argsort(shard, kind="stable")  # by shard, in order of units within one
+    per = np.bincount(shard, minlength=shards)
+    table = np.zeros(len(codes), dtype=[("a", "<u2"), ("b", "<u2"), ("c", "<u2"), ("at", "<u4"), ("len", "<u4")])
+    for name, u in zip("abc", units):
+        table[name] = u[ix]
+    table["len"] = lengths[ix]
+    ends = np.cumsum(lengths[ix])
+    first = np.concatenate(([0], np.cumsum(per)[:-1]))
+    shard_base = np.concatenate(([0], ends))[first]
+    table["at"] = ends - lengths[ix] - np.repeat(shard_base, per)
+    blob = b"".join([data[i] for i in ix.tolist()])
+    table_bytes = table.tobytes()
+    files = []
+    t = 0
+    b = 0
+    for s, count in enumerate(per.tolist()):
+        end = int(ends[t + count - 1]) if count else b
+        files.append(struct.pack("<I", count) + table_bytes[t * 14 : (t + count) * 14] + blob[b:end])
+        t += count
+        b = end
+    return files
+
+
+def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Path, out=None) -> dict:
+    """Write the index files of the decisions `ordered` (numbered in that order) from their
+    analyses. With `out`, files the site online has are linked, not written."""
     root = Path(site_dir) / "search"
-    for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
-        shutil.rmtree(root / sub, ignore_errors=True)
-    for sub in ("pairs", "triples", "docs", "cards"):
-        (root / sub).mkdir(parents=True)
-    shown: list[str] = [""] * total  # docs/<n>.json
-    cards: list[list[str]] = [[]] * total  # cards/<k>.json, one row per decision
-    facet_rows: list[tuple] = [()] * total
-    for part in parts:
-        for i, n in enumerate(part["numbers"]):
-            shown[n], cards[n], facet_rows[n] = part["shown"][i], part["cards"][i], part["facets"][i]
+    total = len(ordered)
+    if out is None:
+        for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
+            shutil.rmtree(root / sub, ignore_errors=True)
+    files: dict[str, bytes] = {}
+    joined = [a[0] for a in analyses]
+    lengths = np.fromiter(map(len, joined), dtype=np.int64, count=total)
+    starts = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=starts[1:])
+    text = np.frombuffer("\0".join(joined).encode("utf-16-le"), dtype=np.uint16) if total else np.zeros(0, np.uint16)
+    del joined
+    doc_of = np.repeat(np.arange(total, dtype=np.int32), lengths + 1)[: len(text)]  # each unit's document
+    term_count = 0
+    sizes = {}
+    shard_counts = {}
+    for width, name in ((2, "pairs"), (3, "triples")):
+        if len(text) > width:
+            code_parts, data = _postings(text, starts, doc_of, width)
+            codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.int64)
+        else:
+            codes, data = np.zeros(0, np.int64), []
+        term_count += len(data)
+        shard_bytes = _shard_files(codes, data, width)
+        del data
+        shard_counts[name] = len(shard_bytes)
+        sizes[name] = sum(map(len, shard_bytes))
+        for s, blob in enumerate(shard_bytes):
+            files[f"{name}/{s}.bin"] = blob
+    del text, doc_of
+    for k in range(0, total, CARD_CHUNK):
+        files[f"cards/{k // CARD_CHUNK}.json"] = json.dumps(
+            [a[1] for a in analyses[k : k + CARD_CHUNK]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    facet_rows = [a[2] for a in analyses]
     organs = sorted({f[0] for f in facet_rows})
     offences = sorted({f[1] for f in facet_rows if f[1]})
     if len(organs) > 255 or len(offences) > 254:
         raise ValueError("静态搜索索引的分面超出一个字节 (机关 ≤255, 违法行为 ≤254)")
     organ_ix = {o: i for i, o in enumerate(organs)}
     offence_ix = {o: i + 1 for i, o in enumerate(offences)}  # 0: none
-    col_organ, col_offence, col_kind, col_bits = bytearray(), bytearray(), bytearray(), bytearray()
-    years: list[list[int]] = []  # [year, first decision of that year], newest first
-    for n, (organ, offence, kind, bits, year) in enumerate(facet_rows):
-        col_organ.append(organ_ix[organ])
-        col_offence.append(offence_ix.get(offence, 0))
-        col_kind.append(kind)
-        col_bits.append(bits)
-        if not years or years[-1][0] != year:
-            years.append([year, n])
-    pairs = _merged_pairs(parts)
-    triples = _merged_triples(parts)
-    triple_count = len(triples)
+    years: list[list[int]] = []  # [year, first decision of that year], oldest first
+    for n, f in enumerate(facet_rows):
+        if not years or years[-1][0] != f[4]:
+            years.append([f[4], n])
+    facets = (bytes(organ_ix[f[0]] for f in facet_rows) + bytes(offence_ix.get(f[1], 0) for f in facet_rows)
+              + bytes(f[2] for f in facet_rows) + bytes(f[3] for f in facet_rows))
+    files["facets.bin"] = facets
+    # docs: a decision's file depends on its content only; the version covers them by that content
     digest = hashlib.sha256()
-    pair_shards, pair_bytes = _write_shards(root / "pairs", list(pairs), lambda t: _doclist(pairs[t], total), digest)
-    triple_shards, triple_bytes = _write_shards(root / "triples", list(triples),
-                                                lambda t: _doclist(triples[t][0], total) + triples.pop(t)[1], digest)
-    for n, text in enumerate(shown):
-        digest.update(text.encode("utf-8"))
-        (root / "docs" / f"{n}.json").write_text(text, encoding="utf-8")
-    for k in range(0, total, CARD_CHUNK):
-        text = json.dumps(cards[k : k + CARD_CHUNK], ensure_ascii=False, separators=(",", ":"))
-        digest.update(text.encode("utf-8"))
-        (root / "cards" / f"{k // CARD_CHUNK}.json").write_text(text, encoding="utf-8")
-    facets = bytes(col_organ + col_offence + col_kind + col_bits)
-    (root / "facets.bin").write_bytes(facets)
-    digest.update(facets)
+    for rel in sorted(files):
+        digest.update(rel.encode("utf-8"))
+        digest.update(files[rel])
+    docs_key = hashlib.sha256(_code_version().encode())
+    for d in ordered:
+        docs_key.update(f"{d.url} {content_key(d)}\n".encode("utf-8"))
+    digest.update(docs_key.digest())
     meta = {
         "format": FORMAT,
         "v": digest.hexdigest()[:16],
         "count": total,
-        "pair_shards": pair_shards,
-        "triple_shards": triple_shards,
+        "pair_shards": shard_counts["pairs"],
+        "triple_shards": shard_counts["triples"],
         "card_chunk": CARD_CHUNK,
         "fields": FIELDS,
         "organs": organs,
@@ -307,6 +484,54 @@ def assemble(parts: list[dict], total: int, site_dir: Path) -> dict:
         "kinds": [[k, KIND_NAMES[k]] for k in KINDS],
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
-    (root / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return {"decisions": total, "terms": len(pairs) + triple_count, "shards": pair_shards + triple_shards,
-            "shard_bytes": pair_bytes + triple_bytes, "facet_bytes": len(facets), "parts": len(parts)}
+    files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    linked = _write(root, files, out)
+    linked += _write_docs(root, ordered, out, docs_key.hexdigest())
+    return {"decisions": total, "terms": term_count, "shards": shard_counts["pairs"] + shard_counts["triples"],
+            "shard_bytes": sizes["pairs"] + sizes["triples"], "facet_bytes": len(facets), "linked": linked}
+
+
+def _write(root: Path, files: dict[str, bytes], out) -> int:
+    """Write the files (or, with `out`, link those the site online holds with the same bytes)."""
+    linked = 0
+    made: set[Path] = set()
+    for rel, blob in files.items():
+        if out is not None:
+            before = len(out.kept)
+            out.raw(f"search/{rel}", blob)
+            linked += len(out.kept) > before
+            continue
+        path = root / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(blob)
+    return linked
+
+
+def _write_docs(root: Path, ordered: list[PublicDecision], out, version: str) -> int:
+    """Each decision's `docs` file. With `out`, one whose decision did not change and whose online
+    file is the one the last build wrote (`PageWriter`'s keys: size, time, inode) is linked
+    without being made again."""
+    from portal.writing import _stamp
+
+    linked = 0
+    made: set[Path] = set()
+    code = _code_version()
+    for d in ordered:
+        rel = f"search/{docs_path(d)}"
+        path = root.parent / rel
+        if out is not None:
+            key = f"search-docs-{code}-{content_key(d)}"
+            old_key, _, old_stamp = out.old_keys.get(rel, "").partition(" ")
+            if old_key == key and out._reuse(rel, old_stamp):
+                out.new_keys[rel] = f"{key} {old_stamp}"
+                linked += 1
+                continue
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(shown_text(d), encoding="utf-8")
+        if out is not None:
+            out.new_keys[rel] = f"{key} {_stamp(path.stat())}"
+    return linked

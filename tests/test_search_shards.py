@@ -16,6 +16,7 @@ from test_build import same_tree
 
 from pipeline.executor import LocalExecutor
 from search import search_index
+from search.analysis import squeeze
 from search.recall import recall_queries
 from search.sample_site import shared_sample_site
 from search.static_index import build_static_index, index_part
@@ -38,14 +39,11 @@ def test_static_index_from_shards_is_byte_identical(sample, tmp_path, shards):
     assert {k: v for k, v in one.items() if k != "parts"} == {k: v for k, v in sharded.items() if k != "parts"}
 
 
-def test_a_part_holds_only_its_decisions_and_their_numbers(sample):
+def test_a_part_holds_the_analyses_of_its_decisions_in_order(sample):
     _, _, decisions = sample
-    some = [(n, d) for n, d in enumerate(decisions[:5], start=40)]
-    part = index_part(some)
-    assert part["numbers"] == [40, 41, 42, 43, 44]
-    assert all(set(docs) <= set(part["numbers"]) for docs in part["pairs"].values())
-    assert all(len(docs) == len(ends) for docs, _, ends in part["triples"].values())
-    assert [json.loads(s)["f"][0] for s in part["shown"]] == [d.decision_no for _, d in some]
+    part = index_part(decisions[:5])
+    assert [card[0] for _, card, _ in part] == [d.decision_no for d in decisions[:5]]
+    assert all(joined.split("\0")[0] == squeeze(d.decision_no) for (joined, _, _), d in zip(part, decisions))
 
 
 def answers(state, queries):

@@ -95,7 +95,7 @@
           var b = bytes[state.at + (i >> 3)];
           if (b & (1 << (i & 7))) docs[k++] = i;
         }
-        state.at += (meta.count + 7) >> 3;
+        state.at += n ? (docs[n - 1] >> 3) + 1 : 0;  // the bitmap ends with the byte of its last decision
       } else {
         for (var j = 0, doc = -1; j < n; j++) { doc += readVarint(bytes, state) + 1; docs[j] = doc; }
       }
@@ -172,7 +172,8 @@
     return { meta: meta, terms: terms, hits: docs.map(function (doc) { return { id: doc, exact: true }; }) };
   }
 
-  // The facet columns of facets.bin, and the year of every decision (a range of the numbering).
+  // The facet columns of facets.bin, and the year of every decision (a range of the numbering:
+  // decisions are numbered oldest first, so a higher number is a newer decision).
   function facetsOf(meta, buf) {
     var bytes = new Uint8Array(buf), n = meta.count, year = new Uint16Array(n);
     for (var i = 0; i < meta.years.length; i++) {
@@ -229,7 +230,7 @@
   // Filters, their counts, ranking and the page: everything but what is fetched for display.
   function arrange(meta, fc, p, found) {
     var tests = filterTests(meta, fc, p), nf = FILTERS.length;
-    var years = meta.years.map(function (y) { return y[0]; });
+    var years = meta.years.map(function (y) { return y[0]; }).reverse();  // newest year first
     var counts = [new Int32Array(meta.organs.length), new Int32Array(years.length),
                   new Int32Array(meta.offences.length + 1), new Int32Array(meta.kinds.length),
                   new Int32Array(meta.penalty_types.length)];
@@ -249,14 +250,15 @@
       if (fails === 0) { hits.push(d); for (var w = 0; w < nf; w++) count(w, d); }
       else if (fails === 1) count(failed, d);  // passes every filter but this one: counts for its options
     }
-    // Relevance: a word in the offence (the whole offence first), then in the organ; then newest.
+    // Relevance: a word in the offence (the whole offence first), then in the organ; then newest
+    // (the hits come oldest first, in the order of their numbers).
     var offenceRank = meta.offences.map(function (o) { return rank(squeeze(o), p.terms, 4); });
     var organRank = meta.organs.map(function (o) { return rank(squeeze(o), p.terms, 1); });
-    if (p.sort === "oldest") hits.reverse();
-    else if (p.sort !== "newest" && offenceRank.concat(organRank).some(Boolean)) {
+    if (p.sort !== "oldest") hits.reverse();
+    if (p.sort !== "oldest" && p.sort !== "newest" && offenceRank.concat(organRank).some(Boolean)) {
       var score = new Map();
       hits.forEach(function (d) { score.set(d, (fc.offence[d] ? offenceRank[fc.offence[d] - 1] : 0) + organRank[fc.organ[d]]); });
-      hits.sort(function (a, b) { return (score.get(b) - score.get(a)) || (a - b); });
+      hits.sort(function (a, b) { return (score.get(b) - score.get(a)) || (b - a); });
     }
     return { hits: hits, counts: counts, years: years };
   }
@@ -406,7 +408,8 @@
     var cards = await cardsOf(meta, shown);
     if (me !== latest) return;
     marks.cards = performance.now();
-    var docs = shown.map(function (d) { return load("docs/" + d + ".json", "json", meta.v); });
+    // a decision's fields are in docs/<its link without the last slash>.json
+    var docs = cards.map(function (card) { return load("docs/" + card[1].replace(/\/$/, "") + ".json", "json", meta.v); });
     listEl.textContent = "";
     var filtered = FILTERS.some(function (f) { return p[f]; });
     if (!hits.length) {
@@ -502,7 +505,7 @@
 
   window.portalSearch = { squeeze: squeeze, queryTerms: queryTerms, shardOf: shardOf, find: find, lastTiming: null, marks: {}, scriptStart: scriptStart };
   // Before the page is parsed: the query's index files, the facets, and the cards of the newest
-  // decisions (where most first pages of results fall), all at once.
+  // decisions (the last CARD_CHUNK numbers, where most first pages of results fall), all at once.
   var early = null, first = params();
   if (queryTerms(first.q).length) {
     early = { q: first.q, found: find(first.q) };
@@ -510,7 +513,10 @@
   }
   load("meta.json", "json").then(function (meta) {
     facetsFor(meta).catch(function () {});
-    load("cards/0.json", "json", meta.v).catch(function () {});
+    var size = meta.card_chunk, last = meta.count - 1;
+    for (var k = Math.floor(Math.max(0, meta.count - size) / size); last >= 0 && k <= Math.floor(last / size); k++) {
+      load("cards/" + k + ".json", "json", meta.v).catch(function () {});
+    }
   }, function () {});
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
   else main();

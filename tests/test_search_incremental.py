@@ -1,0 +1,111 @@
+"""The static search index made again after a change, from the analyses kept in the cache
+folder, is the very bytes of one made from nothing; the usual change (new decisions, the newest)
+leaves the files of the others as they were, and only new or changed decisions are analysed."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+
+import pytest
+from conftest import build, penalty, write_exports
+from test_build import same_tree
+
+import search.static_index as static_index
+from publication.public import content_hash
+from search.sample_site import shared_sample_site
+from search.static_index import build_static_index, order
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    return shared_sample_site()[2]
+
+
+def copy(d, n: int, **changes):
+    """Another decision like `d`: a new id, link and number (and whatever `changes` says)."""
+    new = dataclasses.replace(d, id=f"NEW-{n}", slug=f"new-{n}", decision_no=d.decision_no.replace("号", f"-新{n}号"),
+                              **changes)
+    new.content_hash = content_hash(new)
+    return new
+
+
+def newest(decisions, n):
+    last = max(d.decided_on for d in decisions)
+    return copy(decisions[n], n, decided_on=last + timedelta(days=1 + n))
+
+
+def changed(d):
+    new = dataclasses.replace(d, text_plain=d.text_plain + "另查明，当事人已改正违法行为。")
+    new.content_hash = content_hash(new)
+    return new
+
+
+CHANGES = {
+    "ten newest": lambda ds: (ds + [newest(ds, n) for n in range(10)], 10),
+    "older ones": lambda ds: (ds + [copy(ds[n], n) for n in range(3)], 3),
+    "withdrawn": lambda ds: ([d for i, d in enumerate(ds) if i % 17], 0),
+    "oldest expired": lambda ds: (order(ds)[5:], 0),
+    "text changed": lambda ds: ([changed(d) if i == 4 else d for i, d in enumerate(ds)], 1),
+    "all at once": lambda ds: ([changed(d) if i == 4 else d for i, d in enumerate(ds) if i % 17] + [newest(ds, 1), copy(ds[2], 2)], 3),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_a_rebuild_from_the_cache_is_a_full_builds(decisions, tmp_path, change):
+    cache = tmp_path / "cache"
+    first = build_static_index(decisions, tmp_path / "before", cache_dir=cache)
+    assert first["analysed"] == len(decisions)
+    after, new = CHANGES[change](list(decisions))
+    again = build_static_index(after, tmp_path / "after", cache_dir=cache)
+    assert again["analysed"] == new, "only new or changed decisions are analysed"
+    full = build_static_index(after, tmp_path / "full")
+    assert same_tree(tmp_path / "after", tmp_path / "full") == []
+    assert {k: v for k, v in again.items() if k not in ("analysed", "parts")} == \
+        {k: v for k, v in full.items() if k not in ("analysed", "parts")}
+
+
+def test_new_decisions_that_are_the_newest_leave_the_other_files_as_they_were(decisions, tmp_path):
+    build_static_index(decisions, tmp_path / "before")
+    build_static_index(decisions + [newest(decisions, 0), newest(decisions, 1)], tmp_path / "after")
+    changed = same_tree(tmp_path / "before", tmp_path / "after")
+    docs = [p for p in changed if p.startswith("search/docs/")]
+    assert sorted(docs) == ["search/docs/decisions/new-0.json", "search/docs/decisions/new-1.json"]
+    last = (len(decisions) - 1) // static_index.CARD_CHUNK
+    assert [p for p in changed if p.startswith("search/cards/")] == [f"search/cards/{last}.json"]
+    meta = json.loads((tmp_path / "after" / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["count"] == len(decisions) + 2 and meta["years"] == sorted(meta["years"])
+
+
+def test_a_damaged_cache_is_only_slower(decisions, tmp_path):
+    cache = tmp_path / "cache"
+    build_static_index(decisions[:20], tmp_path / "one", cache_dir=cache)
+    for path in (cache / "search").iterdir():
+        path.write_bytes(b"not a pickle")
+    assert build_static_index(decisions[:20], tmp_path / "two", cache_dir=cache)["analysed"] == 20
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
+
+
+def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, monkeypatch):
+    """Through the whole build: the other decisions' `docs` files are linked from the site
+    online without being made again, and the result is a full build's."""
+    exports = write_exports(tmp_path / "exports", {
+        "a.yaml": penalty(),
+        "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号", decided_on="2026-10-01"),
+    })
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    import shutil
+
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    before = {p: p.stat().st_ino for p in (out / "search" / "docs").rglob("*.json")}
+    made = []
+    real = static_index.shown_text
+    monkeypatch.setattr(static_index, "shown_text", lambda d: made.append(d.id) or real(d))
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", decided_on="2026-11-20")})
+    assert build(exports, out, state).swapped
+    assert made == ["PEN-T-3"]
+    assert all(p.stat().st_ino == ino for p, ino in before.items()), "linked, not written"
+    monkeypatch.undo()
+    build(exports, tmp_path / "full", tmp_path / "state-copy")
+    assert same_tree(out, tmp_path / "full") == []
