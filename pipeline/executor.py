@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # installation of requirements.txt. Exports, --state and the site are not code and not here.
 SHIPPED_PACKAGES = ("redaction", "records", "publication", "pipeline", "portal", "search", "stats",
                     "progress", "gate", "opendata")
+# and the page templates the workers render decision pages with (portal.writing.render_jobs);
+# the configuration they read travels with each task as plain data, not as pelicanconf.py
+SHIPPED_FOLDERS = ("theme/templates",)
 
 
 class Executor:
@@ -87,9 +90,10 @@ class _Call:
 
 
 def _code_files() -> list[Path]:
-    """The files of SHIPPED_PACKAGES: Python sources and the word lists and settings they read."""
+    """The files of SHIPPED_PACKAGES: Python sources and the word lists and settings they read;
+    the theme's templates."""
     files = []
-    for package in SHIPPED_PACKAGES:
+    for package in (*SHIPPED_PACKAGES, *SHIPPED_FOLDERS):
         for path in sorted((ROOT / package).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 files.append(path)

@@ -27,3 +27,41 @@ def render_site(staging: Path, data: SiteData, production: bool = False, overrid
     # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
     with contextlib.redirect_stdout(io.StringIO()):
         Pelican(pelican_settings(staging, data, production, overrides)).run()
+
+
+# Below this many pages a cluster or pool is not worth its task and transfer costs: they are
+# rendered in this process (the same function, so the same bytes).
+MIN_PAGES_TO_SEND = 64
+
+
+def render_pages(out, jobs: list, executor=None, shards: int | None = None) -> None:
+    """Render decision pages and withdrawal notices: `jobs` are (shard, relative path, template,
+    render key, context) of the pages `out` (a `portal.writing.PageWriter`) could not link from
+    the site online. With an executor (Dask, or this machine's pool when --shards asks for it)
+    they go out as tasks, one per shard of whole organ-years: each task carries the pages' plain
+    data and the configuration a template reads (`page_settings`), never --state; a Dask worker
+    sends the pages back as bytes, this machine's pool writes them into the staging folder
+    itself (it shares the disk). Otherwise they are rendered here by the same function."""
+    from pipeline import shards as sharding
+    from portal.writing import page_settings, render_jobs
+
+    if not jobs:
+        return
+    settings = page_settings(out.settings)
+    keys = {relative: key for _, relative, _, key, _ in jobs}
+    if executor is not None and executor.name == "local" and not shards:
+        executor = None  # as for the search stage: this machine's pool only when asked (--shards)
+    if executor is None or len(jobs) < MIN_PAGES_TO_SEND:
+        for relative, data in render_jobs(settings, [j[1:3] + j[4:] for j in jobs]):
+            out.accept(relative, keys[relative], data)
+        return
+    local = executor.name == "local"
+    planned = sharding.plan(jobs, lambda j: j[0], shards or executor.workers * 4)
+    tasks = [{"settings": settings, "jobs": [j[1:3] + j[4:] for j in shard],
+              "write_to": str(out.output_path) if local else None} for shard in planned]
+
+    def done(_, pages):
+        for relative, data in pages:
+            out.accept(relative, keys[relative], data)
+
+    executor.map(sharding.render_shard, tasks, done)

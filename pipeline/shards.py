@@ -66,3 +66,13 @@ def redact_shard(decisions: list[Decision]) -> dict:
 
     # all of the shard's new sentences go to the tagger together, in full batches
     return {"rules": RULES_VERSION, "results": [redaction_data(r) for r in redact_many(decisions)]}
+
+
+def render_shard(task: dict) -> list:
+    """Runs on a worker: a shard's decision pages and withdrawal notices rendered from plain data
+    (`task["jobs"]`: relative path, template, context) with the theme shipped with the code and
+    the configuration in `task["settings"]`; [(relative path, bytes)], or (path, None) for each
+    page written into `task["write_to"]` (a folder this worker shares with the staff machine)."""
+    from portal.writing import render_jobs
+
+    return render_jobs(task["settings"], task["jobs"], task.get("write_to"))

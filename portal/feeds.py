@@ -30,14 +30,15 @@ def _origin(settings: dict) -> str:
     return settings.get("PORTAL_SITE_ORIGIN", "").rstrip("/")
 
 
-def write_feeds(out, settings: dict, decisions, withdrawals, today) -> None:
+def write_feeds(out, settings: dict, rows, withdrawals, today) -> None:
+    """The feeds from the merged summaries: `rows` (portal.listings.Row) newest first."""
     origin = _origin(settings)
     name = settings.get("SITENAME", "")
     feed = _Feed(today=today, 
         title=f"{name}：最新公开的决定书", link=f"{origin}/", description="新公开的行政处罚决定书与行政复议决定书",
         language="zh-CN", feed_url=f"{origin}/feeds/decisions.atom.xml",
     )
-    for d in decisions[:FEED_SIZE]:
+    for d in rows[:FEED_SIZE]:
         summary = f"{d.organ}，{d.offence or ''}，{penalties_text(d.penalties)}" if d.kind == "penalty" else f"{d.organ}，复议决定"
         feed.add_item(
             title=d.decision_no, link=f"{origin}/{d.url}", description=summary,

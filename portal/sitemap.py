@@ -1,18 +1,22 @@
-"""sitemap.xml and robots.txt. Pages about natural persons carry noindex and stay out of the
-sitemap; the progress files are never listed anywhere."""
+"""The sitemap index and robots.txt. Pages about natural persons carry noindex and stay out of the
+sitemaps; the progress files are never listed anywhere.
+
+`sitemap.xml` is a sitemap index (sitemaps.org): `sitemaps/pages.xml` lists the hand-written
+pages and every listing page, and one sitemap per summary shard (organ and year) lists that
+shard's decisions from its rows, so a new decision changes its organ-year's sitemap and the
+index, not one file of every URL. A shard of more than 50,000 decisions (the protocol's limit)
+is cut into numbered parts.
+"""
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from portal.listings import key_for
 
-def write_sitemap(out, settings: dict, decisions, pages, groups) -> None:
-    origin = settings.get("PORTAL_SITE_ORIGIN", "").rstrip("/")
-    noindex = settings.get("NOINDEX_NATURAL_PERSONS", True)
-    urls: list[tuple[str, str | None]] = [("", None), ("withdrawals/", None), ("organs/", None), ("years/", None), ("offences/", None)]
-    urls += [(p.url, None) for p in sorted(pages, key=lambda p: p.url) if getattr(p, "url", "") and p.url != "lookup/"]
-    for g in groups:
-        urls += [(g.page_path(n), None) for n, *_ in g.pages()]
-    urls += [(d.url, d.decided_on.isoformat()) for d in decisions if not (noindex and d.names_natural_person)]
+MAX_URLS = 50_000
+
+
+def _urlset(origin: str, urls) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in urls:
         entry = f"<url><loc>{escape(origin + '/' + url)}</loc>"
@@ -20,6 +24,34 @@ def write_sitemap(out, settings: dict, decisions, pages, groups) -> None:
             entry += f"<lastmod>{lastmod}</lastmod>"
         lines.append(entry + "</url>")
     lines.append("</urlset>\n")
+    return "\n".join(lines)
+
+
+def write_sitemap(out, settings: dict, summaries: dict, pages, listing_paths) -> None:
+    """`summaries`: {(organ, year): rows newest first} (portal.decisions.summaries); `pages`:
+    Pelican's hand-written pages; `listing_paths`: the path of every listing page."""
+    origin = settings.get("PORTAL_SITE_ORIGIN", "").rstrip("/")
+    noindex = settings.get("NOINDEX_NATURAL_PERSONS", True)
+    urls: list[tuple[str, str | None]] = [("", None), ("withdrawals/", None), ("organs/", None), ("years/", None), ("offences/", None)]
+    urls += [(p.url, None) for p in sorted(pages, key=lambda p: p.url) if getattr(p, "url", "") and p.url != "lookup/"]
+    urls += [(path, None) for path in listing_paths]
+    index = [("sitemaps/pages.xml", None)]
+    out.raw("sitemaps/pages.xml", _urlset(origin, urls))
+    for (organ, year), rows in sorted(summaries.items()):
+        entries = [(r.url, r.decided_on.isoformat()) for r in rows if not (noindex and r.names_natural_person)]
+        for part in range(0, len(entries), MAX_URLS):
+            chunk = entries[part:part + MAX_URLS]
+            suffix = f"-{part // MAX_URLS + 1}" if part else ""
+            name = f"sitemaps/{key_for(organ, 'o')}-{year}{suffix}.xml"
+            out.raw(name, _urlset(origin, chunk))
+            index.append((name, max(lastmod for _, lastmod in chunk)))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for name, lastmod in index:
+        entry = f"<sitemap><loc>{escape(origin + '/' + name)}</loc>"
+        if lastmod:
+            entry += f"<lastmod>{lastmod}</lastmod>"
+        lines.append(entry + "</sitemap>")
+    lines.append("</sitemapindex>\n")
     out.raw("sitemap.xml", "\n".join(lines))
     out.raw(
         "robots.txt",

@@ -15,8 +15,6 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pelican.utils import get_relative_path
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,10 +63,72 @@ def write_bytes(output_path: str | Path, relative: str, data: bytes) -> Path:
 
 
 def siteurl_for(settings: dict, relative: str) -> str:
-    """The SITEURL as seen from one output file: '..' chains when RELATIVE_URLS is on."""
+    """The SITEURL as seen from one output file: '..' chains when RELATIVE_URLS is on (what
+    pelican.utils.get_relative_path gives, without importing Pelican on a worker)."""
     if settings.get("RELATIVE_URLS"):
-        return get_relative_path(relative)
+        parts = [p for p in os.path.normpath(relative).split(os.sep) if p not in ("", ".")]
+        return os.curdir if len(parts) <= 1 else os.path.join(*[os.pardir] * (len(parts) - 1))
     return settings.get("SITEURL", "")
+
+
+# Settings that are not configuration a page shows: the build's data and executor, and the
+# filters (a worker imports them from portal.filters).
+_NOT_SENT = {"PORTAL_SITE_DATA", "BUILD_EXECUTOR", "BUILD_SHARDS", "JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS"}
+
+
+def page_settings(settings: dict) -> dict:
+    """The configuration a page template may read, as plain data (what a worker is sent): every
+    upper-case setting whose value is plain (strings, numbers, lists, dicts of those)."""
+    def is_plain(value) -> bool:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return True
+        if isinstance(value, (list, tuple)):
+            return all(is_plain(v) for v in value)
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and is_plain(v) for k, v in value.items())
+        return False
+
+    return {k: v for k, v in sorted(settings.items()) if k.isupper() and k not in _NOT_SENT and is_plain(v)}
+
+
+_ENVIRONMENTS: dict = {}
+
+
+def template_environment(settings: dict):
+    """Pelican's Jinja environment for the theme, rebuilt from plain settings: the theme's
+    templates (shipped with the build's code), the settings' Jinja options and portal.filters."""
+    import jinja2
+
+    from portal.filters import FILTERS
+
+    key = json.dumps(settings.get("JINJA_ENVIRONMENT", {}), sort_keys=True, default=str)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")),
+                                 **settings.get("JINJA_ENVIRONMENT", {}))
+        env.filters.update(FILTERS)
+        _ENVIRONMENTS[key] = env
+    return env
+
+
+def render_jobs(settings: dict, jobs: list, write_to: str | None = None) -> list[tuple[str, bytes | None]]:
+    """Render pages from plain data: `jobs` are (relative path, template, context). Returns
+    (relative path, bytes) each, or (relative path, None) once written under `write_to`."""
+    env = template_environment(settings)
+    extensions = settings.get("TEMPLATE_EXTENSIONS", [".html"])
+    results = []
+    for relative, template, context in jobs:
+        names = [template + ext for ext in extensions]
+        ctx = dict(settings)
+        ctx.update(context)
+        ctx["SITEURL"] = siteurl_for(settings, relative)
+        ctx["output_file"] = relative
+        data = env.select_template(names).render(ctx).encode("utf-8")
+        if write_to is not None:
+            write_bytes(write_to, relative, data)
+            data = None
+        results.append((relative, data))
+    return results
 
 
 class PageWriter:
@@ -103,21 +163,34 @@ class PageWriter:
         self.kept.add(relative)
         return True
 
-    def page(self, relative: str, template: str, key: str | None = None, **context) -> None:
+    def reuse(self, relative: str, template: str, key) -> str | None:
+        """Link the page from the site online when its render key is the one the last build
+        recorded (and the online file is the one it wrote): None. Otherwise the full render key
+        to record with `accept` once the page is rendered."""
+        key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
+        old_key, _, old_stamp = self.old_keys.get(relative, "").partition(" ")
+        if old_key == key and self._reuse(relative, old_stamp):
+            self.new_keys[relative] = f"{key} {old_stamp}"
+            return None
+        return key
+
+    def accept(self, relative: str, key: str | None, data: bytes | None) -> None:
+        """A page rendered elsewhere (`render_jobs`): its bytes, or None when already written here."""
+        path = self.output_path / relative if data is None else write_bytes(self.output_path, relative, data)
         if key is not None:
-            key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
-            old_key, _, old_stamp = self.old_keys.get(relative, "").partition(" ")
-            if old_key == key and self._reuse(relative, old_stamp):
-                self.new_keys[relative] = f"{key} {old_stamp}"
+            self.new_keys[relative] = f"{key} {_stamp(path.stat())}"
+
+    def page(self, relative: str, template: str, key=None, **context) -> None:
+        if key is not None:
+            key = self.reuse(relative, template, key)
+            if key is None:
                 return
         ctx = dict(self.generator.context)
         ctx.update(context)
         ctx["SITEURL"] = siteurl_for(self.settings, relative)
         ctx["output_file"] = relative
         html = self.generator.get_template(template).render(ctx)
-        path = write_bytes(self.output_path, relative, html.encode("utf-8"))
-        if key is not None:
-            self.new_keys[relative] = f"{key} {_stamp(path.stat())}"
+        self.accept(relative, key, html.encode("utf-8"))
 
     def raw(self, relative: str, data: bytes | str) -> None:
         if isinstance(data, str):

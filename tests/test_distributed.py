@@ -1,13 +1,15 @@
 """The build on a Dask cluster gives the same site as the build on this machine.
 
 A `LocalCluster` of 2 worker processes (one thread each) stands in for the cluster; the exports
-are small so the test stays short. On the workers: the redaction of cache misses, the static
-search index's postings per shard (merged on this machine into the files one process writes)
-and the whoosh index's parts (sent back as files, read through one reader).
+are small so the test stays short. On the workers: the redaction of cache misses, the decision
+pages and withdrawal notices (rendered from plain data, sent back as bytes), the static search
+index's postings per shard (merged on this machine into the files one process writes) and the
+whoosh index's parts (sent back as files, read through one reader).
 """
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from datetime import date
 
@@ -17,6 +19,7 @@ from test_build import run_cli, same_tree
 
 distributed = pytest.importorskip("distributed")
 
+from pipeline import render  # noqa: E402
 from pipeline import shards as sharding  # noqa: E402
 from pipeline.executor import DaskExecutor, LocalExecutor, make_executor  # noqa: E402
 from search import search_index  # noqa: E402
@@ -47,22 +50,39 @@ def _seed_state(source, target):
     shutil.copy2(source / "progress" / "secret", target / "progress" / "secret")
 
 
-def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster):
+def remote_decisions(state):
+    return [e["decision"] for e in json.loads((state / "published.json").read_text(encoding="utf-8")).values()]
+
+
+def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster, monkeypatch):
     local = build(sample_exports, tmp_path / "local", tmp_path / "state-local", executor="local",
                   cache_dir=tmp_path / "cache-local")
     assert local.swapped and local.published > 10
     _seed_state(tmp_path / "state-local", tmp_path / "state-dask")
     with distributed.Client(cluster, set_as_default=False) as client:
-        seen = []
+        seen, sent = [], {}
         executor = DaskExecutor(client=client)
         original = executor.map
-        executor.map = lambda fn, items, done=None: seen.append(len(items)) or original(fn, items, done)
+
+        def counted(fn, items, done=None):
+            seen.append(len(items))
+            sent[fn.__name__] = pickle.dumps(items)
+            return original(fn, items, done)
+
+        executor.map = counted
+        monkeypatch.setattr(render, "MIN_PAGES_TO_SEND", 1)
         remote = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor, shards=4,
                        cache_dir=tmp_path / "cache-dask")
         assert remote.swapped and remote.published == local.published
         # several shards went to the workers, not one task per record: redaction, then the
-        # static index's postings and the whoosh parts
-        assert len(seen) == 3 and min(seen) >= 3, seen
+        # decision pages and withdrawal notices, the static index's postings and the whoosh parts
+        assert len(seen) == 4 and min(seen) >= 3, seen
+        # the pages' tasks carry public data and configuration only: no --state, no progress secret
+        pages = sent["render_shard"]
+        assert b"state-dask" not in pages and (tmp_path / "state-dask" / "progress" / "secret").read_bytes() not in pages
+        assert b"PORTAL_SITE_DATA" not in pages and b"render_keys" not in pages
+        for d in remote_decisions(tmp_path / "state-dask"):
+            assert d["slug"].encode() in pages
         # nothing is sent again once cached on the staff machine: a rebuild never touches the cluster
         seen.clear()
         again = build(sample_exports, tmp_path / "dask", tmp_path / "state-dask", executor=executor,

@@ -16,6 +16,14 @@ def _first(site, pattern: str, marker: str = "") -> str:
     return "/" + str(path.parent.relative_to(site)) + "/"
 
 
+def _older(site, listing: str) -> str:
+    """The page a listing's front page links to as the next older one (named by its content)."""
+    import re
+
+    href = re.search(r'rel="next" href="[./]*/?(' + listing + r'page/[^"]+)"', (site / listing / "index.html").read_text(encoding="utf-8"))
+    return "/" + href.group(1)
+
+
 @pytest.fixture(scope="module")
 def pages(demo_site):
     return {
@@ -23,7 +31,7 @@ def pages(demo_site):
         "decision": _first(demo_site, "decisions/pen-*/index.html", 'class="decision"'),
         "reconsideration": _first(demo_site, "reconsiderations/rec-*/index.html"),
         "listing": "/decisions/",
-        "listing-page-2": "/decisions/page/2/",
+        "listing-page-2": _older(demo_site, "decisions/"),
         "organ": _first(demo_site, "organs/*/index.html"),
         "browse-organs": "/organs/",
         "withdrawal": _first(demo_site, "decisions/pen-*/index.html", "<h1>撤回公告</h1>"),
