@@ -4,10 +4,17 @@ Entry point: `write_open_data(decisions, today, out, origin)` writes `data/decis
 (UTF-8 with a byte-order mark, so Excel opens it) and `data/decisions.json`. Withdrawn and
 expired decisions are not published, so they are not here either. `FIELDS` is the reference
 documented on the open-data page (content/pages/open-data.md); a test keeps the two in step.
+
+Both files can be assembled from parts: `summarise(decisions, origin)` turns one shard's
+decisions into its rows, already written as CSV lines and JSON records, each with its sort key;
+`merge(summaries, today)` merges the parts' rows by that key (the files' order: penalties first,
+then by decision date, number and id) and joins them. Whatever the split, the bytes are those of
+`csv_bytes(rows(...))` and `json_bytes(...)` over all decisions in one piece.
 """
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
 from datetime import date
@@ -81,8 +88,12 @@ def row(d: PublicDecision, origin: str) -> dict:
     }
 
 
+def order(d: PublicDecision) -> tuple:
+    return (d.kind != "penalty", d.decided_on, d.decision_no, d.id)
+
+
 def ordered(decisions: list[PublicDecision]) -> list[PublicDecision]:
-    return sorted(decisions, key=lambda d: (d.kind != "penalty", d.decided_on, d.decision_no, d.id))
+    return sorted(decisions, key=order)
 
 
 def rows(decisions: list[PublicDecision], origin: str) -> list[dict]:
@@ -90,12 +101,22 @@ def rows(decisions: list[PublicDecision], origin: str) -> list[dict]:
 
 
 def csv_bytes(table: list[dict]) -> bytes:
+    return _csv_file([csv_line(r) for r in table])
+
+
+def _csv_file(lines: list[str]) -> bytes:
+    return "\ufeff".encode("utf-8") + (_line(list(FIELDS)) + "".join(lines)).encode("utf-8")
+
+
+def _line(cells: list[str]) -> str:
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for r in table:
-        writer.writerow([_cell(r[name]) for name in FIELDS])
-    return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()
+
+
+def csv_line(r: dict) -> str:
+    """One row of decisions.csv, with its line end (csv quoting is per row: lines join as one file)."""
+    return _line([_cell(r[name]) for name in FIELDS])
 
 
 def _cell(value) -> str:
@@ -111,11 +132,46 @@ def penalty_items(d: PublicDecision) -> list[dict]:
              "item": p.item} for p in d.penalties]
 
 
+def record(d: PublicDecision, origin: str) -> dict:
+    return {**row(d, origin), "penalty_items": penalty_items(d)}
+
+
 def json_bytes(decisions: list[PublicDecision], origin: str, today: date) -> bytes:
-    records = [{**row(d, origin), "penalty_items": penalty_items(d)} for d in ordered(decisions)]
-    document = {"generated_on": today.isoformat(), "licence": LICENCE, "count": len(records),
-                "fields": FIELDS, "decisions": records}
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return _json_file([json_record(record(d, origin)) for d in ordered(decisions)], today)
+
+
+def json_record(value: dict) -> str:
+    """One record as it stands in decisions.json: indented two levels (document, list)."""
+    return "  " + json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
+def _json_file(records: list[str], today: date) -> bytes:
+    head = {"generated_on": today.isoformat(), "licence": LICENCE, "count": len(records), "fields": FIELDS}
+    if not records:
+        return (json.dumps({**head, "decisions": []}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    text = json.dumps({**head, "decisions": [0]}, ensure_ascii=False, indent=1)
+    cut = text.rindex("  0\n ]\n}")  # the one placeholder record, at the end of the document
+    return (text[:cut] + ",\n".join(records) + text[cut + 3:] + "\n").encode("utf-8")
+
+
+def summarise(decisions: list[PublicDecision], origin: str) -> dict:
+    """One part's rows: {"origin": origin, "rows": [[sort key, CSV line, JSON record], ...]} in
+    the files' order (plain data; the sort key is [0 penalty / 1 reconsideration, date, number, id])."""
+    rows_ = []
+    for d in ordered(decisions):
+        r = row(d, origin)
+        rows_.append([[int(d.kind != "penalty"), d.decided_on.isoformat(), d.decision_no, d.id], csv_line(r),
+                      json_record({**r, "penalty_items": penalty_items(d)})])
+    return {"origin": origin, "rows": rows_}
+
+
+def merge(summaries: list[dict], today: date) -> tuple[bytes, bytes]:
+    """(decisions.csv, decisions.json) of the union of the parts."""
+    origins = {s["origin"] for s in summaries}
+    if len(origins) > 1:
+        raise ValueError(f"开放数据的各部分使用了不同的网站地址: {sorted(origins)}")
+    merged = list(heapq.merge(*(s["rows"] for s in summaries), key=lambda r: r[0]))
+    return _csv_file([r[1] for r in merged]), _json_file([r[2] for r in merged], today)
 
 
 def write_open_data(decisions: list[PublicDecision], today: date, out, origin: str) -> dict:

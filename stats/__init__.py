@@ -2,12 +2,32 @@
 
 Entry point: `publish_stats(...)`. It writes
 - `stats/index.html` and one scorecard per organ, `stats/organs/<key>/index.html`;
-- for each chart an SVG (drawn by matplotlib, Chinese as paths) and its data table as CSV;
+- for each chart an SVG (`stats.drawing`, Chinese as paths) and its data table as CSV;
 - `data/decisions.csv`, `data/decisions.json` (see `opendata`) and `data/stats.json`, every
   figure on the statistics pages;
 - a copy of stats.json in the private state folder, which `publish.py stats` reads. It is
   written as `stats/pending.json` and becomes `stats/stats.json` by `keep_copy` once the new
   site is in place, so the command never reports a build whose site was not swapped in.
+
+Computing in parts (contract for executors, e.g. Dask workers):
+
+    summary = summarise_shard(decisions, origin, today)   # on a worker
+    merged = merge_shards(summaries, withdrawals, audit_events, today)   # on the staff machine
+    merged.stats  -> dict (data/stats.json, the pages, scorecards, charts and their CSV)
+    merged.csv    -> bytes (data/decisions.csv, UTF-8 with BOM)
+    merged.json   -> bytes (data/decisions.json)
+
+- `decisions`: `records.model.PublicDecision`s of one shard (`shard_of(d)` = (d.organ,
+  d.decided_on.year); any other split works too, as long as each published decision is in
+  exactly one summary). `origin`: the site's address for the open data's `url` column
+  (`PORTAL_SITE_ORIGIN` or `SITEURL`); `today`: the build's day.
+- A summary is plain data (dict/list/str/int/float), picklable and JSON-able, made only from
+  public fields; it carries the code version (`code_version()`), and `merge_shards` refuses
+  summaries of other code. Statistics are a few KB a shard; open-data rows ~1.3 KB a decision.
+- `merge_shards` gives the same bytes for any split and any order of the summaries.
+- `summaries(decisions, origin, today, cache_dir, summarise_many=None)` is the local way:
+  cached per shard by content, only the missing shards summarised (by `summarise_many(list of
+  shards) -> list of summaries` when given, e.g. an executor's map).
 """
 from __future__ import annotations
 
@@ -19,10 +39,12 @@ from pathlib import Path
 
 from records.model import PublicDecision, Withdrawal
 from stats.charts import scorecard_charts, site_charts
-from stats.drawing import render_svg
-from stats.summary import headline, site_statistics
+from stats.drawing import glyphs, render_svg
+from stats.shards import Merged, code_version, merge_shards, shard_of, summaries, summarise_shard
+from stats.summary import headline
 
-__all__ = ["publish_stats", "keep_copy", "read_copy", "headline"]
+__all__ = ["publish_stats", "keep_copy", "read_copy", "headline", "summarise_shard", "merge_shards", "summaries",
+           "shard_of", "code_version", "Merged"]
 
 
 def _json(value) -> bytes:
@@ -71,23 +93,33 @@ def _write_charts(out, base: str, charts, cache_dir: Path) -> dict:
 
 
 def publish_stats(decisions: list[PublicDecision], withdrawals: list[Withdrawal], audit_events: list[dict],
-                  today: date, site_dir: Path, state_dir: Path, out, cache_dir: Path | None = None) -> None:
-    from opendata import write_open_data
+                  today: date, site_dir: Path, state_dir: Path, out, cache_dir: Path | None = None,
+                  summarise_many=None) -> None:
+    cache_dir = Path(cache_dir or Path(state_dir) / "cache")
+    origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""
+    merged = merge_shards(summaries(decisions, origin, today, cache_dir, summarise_many), withdrawals, audit_events, today)
+    publish_merged(merged, out, state_dir, cache_dir)
 
-    stats = site_statistics(decisions, withdrawals, audit_events, today)
-    cache_dir = cache_dir or Path(state_dir) / "cache"
+
+def publish_merged(merged: Merged, out, state_dir: Path, cache_dir: Path) -> None:
+    """Pages, charts and files of merged statistics (however the summaries were made)."""
+    stats = merged.stats
+    font = glyphs()
+    font.load(Path(cache_dir) / "charts")
     charts = _write_charts(out, "stats/", site_charts(stats), cache_dir)
     out.page("stats/index.html", "stats", stats=stats, charts=charts, chart_base="stats/")
     for card in stats["scorecards"]:
         card_charts = _write_charts(out, card["path"], scorecard_charts(card), cache_dir)
         out.page(f"{card['path']}index.html", "scorecard", card=card, site=stats, charts=card_charts,
                  chart_base=card["path"])
-    origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""
-    write_open_data(decisions, today, out, origin)
-    out.raw("data/stats.json", _json(stats))
+    font.save(Path(cache_dir) / "charts")
+    out.raw("data/decisions.csv", merged.csv)
+    out.raw("data/decisions.json", merged.json)
+    data = _json(stats)
+    out.raw("data/stats.json", data)
     pending = Path(state_dir) / "stats" / "pending.json"
     pending.parent.mkdir(parents=True, exist_ok=True)
-    pending.write_bytes(_json(stats))
+    pending.write_bytes(data)
 
 
 def keep_copy(state_dir: Path) -> None:

@@ -1,13 +1,19 @@
 """The figures on the statistics pages, as plain JSON-ready data computed from what is published.
 
-`site_figures` is the whole statistics page; `decision_figures` is the part that applies to any
-set of decisions (the site, or one organ's scorecard), so both are counted the same way.
-Every number shown on a page or a chart comes from these dictionaries, and `data/stats.json`
-is exactly them: one source for the pages, the charts, the CSV tables and the download.
+Counting is in two steps, so that it can be done in parts: `tally` turns decisions into a
+tally per organ (counts by day, offence, penalty type; each distinct fine, detention and delay
+with how many decisions had it), tallies of any parts add up (`combine`), and `figures` turns a
+tally into the figures shown. Medians, totals and bands come from the multisets of values, so a
+site split in any way gives the same figures as one piece.
+
+`decision_figures` is the part that applies to any set of decisions (the site, or one organ's
+scorecard), so both are counted the same way. Every number shown on a page or a chart comes
+from these dictionaries, and `data/stats.json` is exactly them: one source for the pages, the
+charts, the CSV tables and the download.
 """
 from __future__ import annotations
 
-import statistics
+import math
 from collections import Counter
 from datetime import date
 
@@ -21,6 +27,7 @@ DETENTION_BANDS = [("1–5日", None, 5), ("6–10日", 5, 10), ("11–15日", 1
 DELAY_BANDS = [(f"{DEADLINE_WORKING_DAYS}个工作日内", None, DEADLINE_WORKING_DAYS),
                (f"{DEADLINE_WORKING_DAYS + 1}–30个工作日", DEADLINE_WORKING_DAYS, 30),
                ("31–90个工作日", 30, 90), ("90个工作日以上", 90, None)]
+MULTISETS = ("fines", "detention", "delays")  # [[value, decisions], ...] in a tally, sorted by value
 
 
 def number(value: float) -> int | float:
@@ -43,17 +50,117 @@ def detention_of(d: PublicDecision) -> int | None:
     return sum(days) if days else None
 
 
-def _bands(values: list[float], bands) -> list[dict]:
-    rows = []
-    for label, above, up_to in bands:
-        rows.append({"band": label, "above": above, "up_to": up_to,
-                     "count": sum(1 for v in values if (above is None or v > above) and (up_to is None or v <= up_to))})
-    return rows
+# -- tallies: plain data, JSON-able, added up part by part -------------------------------------
+
+def empty_tally() -> dict:
+    return {"penalties": 0, "reconsiderations": 0, "code": None, "penalty_days": {}, "reconsideration_months": {},
+            "offences": {}, "penalty_types": {}, "fines": [], "detention": [], "delays": [], "approximate": 0}
 
 
-def months(decisions: list[PublicDecision]) -> list[dict]:
+def tally(decisions: list[PublicDecision], today: date) -> dict[str, dict]:
+    """{organ: tally} of published decisions. A penalty without a first publication date counts
+    as published `today` (the build's day), as it is by this build."""
+    counters: dict[str, dict] = {}
+    for d in decisions:
+        t = counters.get(d.organ)
+        if t is None:
+            t = counters[d.organ] = {"penalties": 0, "reconsiderations": 0, "code": None,
+                                     "penalty_days": Counter(), "reconsideration_months": Counter(),
+                                     "offences": Counter(), "penalty_types": Counter(), "fines": Counter(),
+                                     "detention": Counter(), "delays": Counter(), "approximate": 0}
+        if d.kind != "penalty":
+            t["reconsiderations"] += 1
+            t["reconsideration_months"][f"{d.decided_on.year:04d}-{d.decided_on.month:02d}"] += 1
+            continue
+        t["penalties"] += 1
+        if d.authority_code and (t["code"] is None or d.id < t["code"][0]):
+            t["code"] = [d.id, d.authority_code]  # the organ's code: that of its penalty first by id
+        t["penalty_days"][d.decided_on.isoformat()] += 1
+        if d.offence:
+            t["offences"][d.offence] += 1
+        for kind in {p.type for p in d.penalties}:
+            t["penalty_types"][kind] += 1
+        fine, days = fine_of(d), detention_of(d)
+        if fine is not None:
+            t["fines"][fine] += 1
+        if days is not None:
+            t["detention"][days] += 1
+        delay, exact = working_days_between(d.decided_on, d.first_published_on or today)
+        t["delays"][delay] += 1
+        t["approximate"] += not exact
+    return {organ: _plain(t) for organ, t in sorted(counters.items())}
+
+
+def _plain(t: dict) -> dict:
+    out = dict(t)
+    for name in ("penalty_days", "reconsideration_months", "offences", "penalty_types"):
+        out[name] = dict(sorted(t[name].items()))
+    for name in MULTISETS:
+        out[name] = [[value, n] for value, n in sorted(t[name].items())]
+    return out
+
+
+def combine(tallies) -> dict:
+    """The tally of the union of disjoint parts."""
+    total = empty_tally()
+    counters = {name: Counter() for name in ("penalty_days", "reconsideration_months", "offences", "penalty_types",
+                                              *MULTISETS)}
+    for t in tallies:
+        total["penalties"] += t["penalties"]
+        total["reconsiderations"] += t["reconsiderations"]
+        total["approximate"] += t["approximate"]
+        if t["code"] is not None and (total["code"] is None or t["code"][0] < total["code"][0]):
+            total["code"] = list(t["code"])
+        for name in ("penalty_days", "reconsideration_months", "offences", "penalty_types"):
+            counters[name].update(t[name])
+        for name in MULTISETS:
+            for value, n in t[name]:
+                counters[name][value] += n
+    return _plain({**total, **counters})
+
+
+# -- figures from a tally -----------------------------------------------------------------------
+
+def _count(values: list[list], test) -> int:
+    return sum(n for v, n in values if test(v))
+
+
+def _bands(values: list[list], bands) -> list[dict]:
+    return [{"band": label, "above": above, "up_to": up_to,
+             "count": _count(values, lambda v: (above is None or v > above) and (up_to is None or v <= up_to))}
+            for label, above, up_to in bands]
+
+
+def _median(values: list[list]):
+    """statistics.median of the multiset [[value, count], ...] (sorted by value)."""
+    n = sum(c for _, c in values)
+    if not n:
+        return None
+    wanted = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+    found, seen = [], 0
+    for value, c in values:
+        while wanted and wanted[0] < seen + c:
+            found.append(value)
+            wanted.pop(0)
+        seen += c
+    return found[0] if len(found) == 1 else (found[0] + found[1]) / 2
+
+
+def _sum(values: list[list]):
+    """The exact sum (rounded once), whatever the order the values were counted in."""
+    if all(isinstance(v, int) for v, _ in values):
+        return sum(v * n for v, n in values)
+    return math.fsum(v for v, n in values for _ in range(n))
+
+
+def months(t: dict, with_reconsiderations: bool = True) -> list[dict]:
     """Decisions per calendar month of the decision date, every month from the first to the last."""
-    counts = Counter((d.decided_on.year, d.decided_on.month, d.kind) for d in decisions)
+    counts: Counter = Counter()
+    for day, n in t["penalty_days"].items():
+        counts[(int(day[:4]), int(day[5:7]), "penalty")] += n
+    if with_reconsiderations:
+        for month, n in t["reconsideration_months"].items():
+            counts[(int(month[:4]), int(month[5:7]), "reconsideration")] += n
     if not counts:
         return []
     (y, m), last = min(k[:2] for k in counts), max(k[:2] for k in counts)
@@ -65,72 +172,76 @@ def months(decisions: list[PublicDecision]) -> list[dict]:
     return rows
 
 
-def offences(penalties: list[PublicDecision]) -> list[dict]:
-    counts = Counter(d.offence for d in penalties if d.offence)
-    return [{"offence": k, "count": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+def offences(t: dict) -> list[dict]:
+    return [{"offence": k, "count": n} for k, n in sorted(t["offences"].items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def penalty_types(penalties: list[PublicDecision]) -> list[dict]:
+def penalty_types(t: dict) -> list[dict]:
     """How many decisions impose each type of penalty (a decision may impose several)."""
-    counts = Counter(t for d in penalties for t in {p.type for p in d.penalties})
-    return [{"type": t, "name": name, "decisions": counts[t], "share": share(counts[t], len(penalties))}
-            for t, name in PENALTY_TYPES.items() if counts[t]]
+    counts = t["penalty_types"]
+    return [{"type": k, "name": name, "decisions": counts[k], "share": share(counts[k], t["penalties"])}
+            for k, name in PENALTY_TYPES.items() if counts.get(k)]
 
 
-def fines(penalties: list[PublicDecision]) -> dict:
-    values = [v for v in map(fine_of, penalties) if v is not None]
+def fines(t: dict) -> dict:
+    values = t["fines"]
     return {
-        "decisions": len(values),
-        "total": number(sum(values)),
-        "median": number(statistics.median(values)) if values else None,
-        "max": number(max(values)) if values else None,
+        "decisions": sum(n for _, n in values),
+        "total": number(_sum(values)),
+        "median": number(_median(values)) if values else None,
+        "max": number(values[-1][0]) if values else None,
         "distribution": _bands(values, FINE_BANDS),
     }
 
 
-def detention(penalties: list[PublicDecision]) -> dict:
-    values = [v for v in map(detention_of, penalties) if v is not None]
+def detention(t: dict) -> dict:
+    values = t["detention"]
     return {
-        "decisions": len(values),
-        "total_days": sum(values),
-        "median_days": number(statistics.median(values)) if values else None,
+        "decisions": sum(n for _, n in values),
+        "total_days": _sum(values),
+        "median_days": number(_median(values)) if values else None,
         "distribution": _bands(values, DETENTION_BANDS),
     }
 
 
-def timeliness(penalties: list[PublicDecision], today: date) -> dict:
+def timeliness_of(t: dict) -> dict:
     """Share of penalty decisions first published within 7 working days of the decision date."""
-    delays, approximate = [], 0
-    for d in penalties:
-        published = d.first_published_on or today
-        days, exact = working_days_between(d.decided_on, published)
-        delays.append(days)
-        approximate += not exact
-    within = sum(1 for v in delays if v <= DEADLINE_WORKING_DAYS)
+    delays = t["delays"]
+    decisions = sum(n for _, n in delays)
+    within = _count(delays, lambda v: v <= DEADLINE_WORKING_DAYS)
     first, last = known_years()
     return {
-        "decisions": len(delays),
+        "decisions": decisions,
         "within_deadline": within,
-        "share": share(within, len(delays)),
+        "share": share(within, decisions),
         "deadline_working_days": DEADLINE_WORKING_DAYS,
-        "median_working_days": number(statistics.median(delays)) if delays else None,
-        "approximate": approximate > 0,
-        "approximate_decisions": approximate,
+        "median_working_days": number(_median(delays)) if delays else None,
+        "approximate": t["approximate"] > 0,
+        "approximate_decisions": t["approximate"],
         "calendar_years": [first, last],
         "distribution": _bands(delays, DELAY_BANDS),
     }
 
 
+def timeliness(penalties: list[PublicDecision], today: date) -> dict:
+    return timeliness_of(combine(tally(penalties, today).values()))
+
+
+def figures(t: dict, with_reconsiderations: bool = True) -> dict:
+    """Figures of a tally: the site's (both kinds), or an organ's penalties on its scorecard."""
+    reconsiderations = t["reconsiderations"] if with_reconsiderations else 0
+    return {
+        "totals": {"decisions": t["penalties"] + reconsiderations, "penalties": t["penalties"],
+                   "reconsiderations": reconsiderations},
+        "by_month": months(t, with_reconsiderations),
+        "offences": offences(t),
+        "penalty_types": penalty_types(t),
+        "fines": fines(t),
+        "detention": detention(t),
+        "timeliness": timeliness_of(t),
+    }
+
+
 def decision_figures(decisions: list[PublicDecision], today: date) -> dict:
     """Figures that apply to any set of published decisions."""
-    penalties = [d for d in decisions if d.kind == "penalty"]
-    return {
-        "totals": {"decisions": len(decisions), "penalties": len(penalties),
-                   "reconsiderations": len(decisions) - len(penalties)},
-        "by_month": months(decisions),
-        "offences": offences(penalties),
-        "penalty_types": penalty_types(penalties),
-        "fines": fines(penalties),
-        "detention": detention(penalties),
-        "timeliness": timeliness(penalties, today),
-    }
+    return figures(combine(tally(decisions, today).values()))

@@ -19,14 +19,25 @@ OUTCOME_OF_STATUS = {"revoked": "revoked", "altered": "altered", "confirmed_ille
 STOOD = {"upheld", "dismissed"}  # the penalty stands
 
 
-def reconsideration_records(decisions: list[PublicDecision], withdrawals: list[Withdrawal]) -> list[dict]:
-    records: dict[str, dict] = {}
-    for d in sorted(decisions, key=lambda d: (d.decided_on, d.decision_no, d.id)):
+def published_reconsiderations(decisions: list[PublicDecision]) -> list[list]:
+    """[[sort key, normalised number, record], ...] of the published reconsiderations with an
+    outcome, in the order that decides which copy of a number counts (plain data: a summary)."""
+    found = []
+    for d in decisions:
         if d.kind == "reconsideration" and d.outcome:
-            records.setdefault(normalise_no(d.decision_no), {
+            found.append([[d.decided_on.isoformat(), d.decision_no, d.id], normalise_no(d.decision_no), {
                 "decision_no": d.decision_no, "respondent": d.respondent or "", "outcome": d.outcome,
                 "decided_on": d.decided_on.isoformat(), "url": d.url, "source": "published",
-            })
+            }])
+    return sorted(found)
+
+
+def reconsideration_records(published: list[list], withdrawals: list[Withdrawal]) -> list[dict]:
+    """Each reconsideration once, by its number: from the published ones (of any number of parts,
+    see `published_reconsiderations`), else from the withdrawal notices that cite it."""
+    records: dict[str, dict] = {}
+    for _, number, record in sorted(published, key=lambda item: item[0]):
+        records.setdefault(number, record)
     for w in sorted(withdrawals, key=lambda w: (w.withdrawn_on, w.decision_no, w.decision_id)):
         if w.reconsideration_no and w.status in OUTCOME_OF_STATUS:
             records.setdefault(normalise_no(w.reconsideration_no), {
@@ -49,7 +60,10 @@ def outcome_counts(records: list[dict]) -> dict:
 
 
 def reconsiderations(decisions: list[PublicDecision], withdrawals: list[Withdrawal]) -> dict:
-    records = reconsideration_records(decisions, withdrawals)
+    return review_figures(reconsideration_records(published_reconsiderations(decisions), withdrawals))
+
+
+def review_figures(records: list[dict]) -> dict:
     respondents = sorted({r["respondent"] for r in records})
     by_respondent = [{"respondent": name, **outcome_counts([r for r in records if r["respondent"] == name])}
                      for name in respondents]

@@ -1,0 +1,152 @@
+"""Statistics and open data in parts: a summary per shard, merged on the staff machine.
+
+A shard is the published decisions of one (organ, year) — `shard_of`, the grouping of
+`pipeline.shards.shard_key` for a `PublicDecision`. `summarise_shard` is what a worker runs
+(plain data in and out, no disk); `merge_shards` adds the summaries up into stats.json and both
+open-data files, byte for byte what one piece gives. `summaries` is the local build's way in:
+each shard's summary is kept in the cache folder under a key of what it was made from (its
+decisions' ids, content hashes and first publication dates, the site's origin and the code),
+so publishing ten new decisions summarises again only the shards they fall in.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from records.model import PublicDecision, Withdrawal
+
+FORMAT = 1
+# what a summary is computed by: its code, and the holiday calendar the delays are counted with
+_SOURCES = ("stats/figures.py", "stats/review.py", "stats/summary.py", "stats/workdays.py", "stats/shards.py",
+            "opendata/__init__.py", "portal/filters.py", "publication/__init__.py", "records/model.py")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"{FORMAT} chinese-calendar {version('chinese-calendar')}".encode())
+    for name in _SOURCES:
+        h.update(name.encode())
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def shard_of(d: PublicDecision) -> tuple[str, int]:
+    return (d.organ, d.decided_on.year)
+
+
+def group(decisions: list[PublicDecision]) -> dict[tuple[str, int], list[PublicDecision]]:
+    """The decisions by shard, shards in order."""
+    groups: dict[tuple[str, int], list[PublicDecision]] = {}
+    for d in decisions:
+        groups.setdefault(shard_of(d), []).append(d)
+    return dict(sorted(groups.items()))
+
+
+def summarise_shard(decisions: list[PublicDecision], origin: str, today: date) -> dict:
+    """Runs anywhere (a worker): the summary of some published decisions, usually one shard's.
+
+    Plain data (dicts, lists, str, int, float; JSON-able and picklable): statistics as counts and
+    multisets per organ (a few KB a shard) and the open-data rows, already written (~1.3 KB a
+    decision). `origin` is the site's address the open data links to; `today` counts only for a
+    decision without a first publication date."""
+    from opendata import summarise as open_rows
+    from stats.summary import summarise
+
+    return {"format": FORMAT, "code": code_version(), "stats": summarise(decisions, today),
+            "open_data": open_rows(decisions, origin)}
+
+
+@dataclass
+class Merged:
+    stats: dict  # everything on the statistics pages and scorecards: data/stats.json
+    csv: bytes  # data/decisions.csv
+    json: bytes  # data/decisions.json
+
+
+def merge_shards(summaries: list[dict], withdrawals: list[Withdrawal], audit_events: list[dict], today: date) -> Merged:
+    """Runs on the staff machine: the summaries of disjoint parts of the published decisions
+    (any split, any order) added up; withdrawals and the audit log are the staff machine's."""
+    from opendata import merge as open_merge
+    from stats.summary import merge
+
+    mine = code_version()
+    for s in summaries:
+        if s.get("format") != FORMAT or s.get("code") != mine:
+            raise ValueError("统计摘要由另一版本的代码生成 (工作节点与本机代码不一致), 不能合并")
+    csv_data, json_data = open_merge([s["open_data"] for s in summaries], today)
+    return Merged(merge([s["stats"] for s in summaries], withdrawals, audit_events, today), csv_data, json_data)
+
+
+def shard_key(decisions: list[PublicDecision], origin: str, today: date) -> str:
+    """What a shard's summary is made of: its decisions as the public sees them, when each was
+    first published (or `today`, for one without that date), the origin and the code."""
+    from publication.public import content_hash
+
+    h = hashlib.sha256(f"{code_version()}\n{origin}\n".encode())
+    for d in sorted(decisions, key=lambda d: d.id):
+        published = d.first_published_on.isoformat() if d.first_published_on else f"today {today.isoformat()}"
+        h.update(f"{d.id}\t{d.content_hash or content_hash(d)}\t{published}\n".encode())
+    return h.hexdigest()
+
+
+def summaries(decisions: list[PublicDecision], origin: str, today: date, cache_dir: Path | None,
+              summarise_many: Callable[[list[list[PublicDecision]]], list[dict]] | None = None) -> list[dict]:
+    """Every shard's summary, in shard order: from the cache where its key is there, the rest
+    summarised (by `summarise_many`, e.g. on an executor's workers, else here) and kept."""
+    groups = list(group(decisions).values())
+    keys = [shard_key(g, origin, today) for g in groups]
+    folder = Path(cache_dir) / "stats-shards" if cache_dir is not None else None
+    found: list[dict | None] = []
+    for key in keys:
+        found.append(_read(folder / f"{key}.pickle") if folder is not None else None)
+    missing = [i for i, s in enumerate(found) if s is None]
+    if missing:
+        parts = [groups[i] for i in missing]
+        made = summarise_many(parts) if summarise_many else [summarise_shard(p, origin, today) for p in parts]
+        for i, summary in zip(missing, made):
+            found[i] = summary
+            if folder is not None:
+                _write(folder / f"{keys[i]}.pickle", summary)
+    if folder is not None:
+        _prune(folder, {f"{k}.pickle" for k in keys})
+    return found
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as fh:
+            summary = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged entry is made again, never trusted
+        return None
+    return summary if isinstance(summary, dict) and summary.get("code") == code_version() else None
+
+
+def _write(path: Path, summary: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Summaries of shards as they no longer are: the folder holds only this build's."""
+    for path in folder.glob("*.pickle"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def summary_size(summary: dict) -> int:
+    """Bytes of a summary as JSON (what a worker sends back, roughly)."""
+    return len(json.dumps(summary, ensure_ascii=False).encode("utf-8"))
