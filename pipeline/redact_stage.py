@@ -57,19 +57,6 @@ def _memo_version(rules_version: str) -> str:
     return h.hexdigest()
 
 
-def _load_memo(path, version: str) -> dict:
-    import pickle
-
-    try:
-        with open(path, "rb") as f:
-            data = pickle.load(f)
-        return data["entries"] if isinstance(data, dict) and data.get("version") == version else {}
-    except FileNotFoundError:
-        return {}
-    except Exception:  # a damaged memo only costs the per-record work
-        return {}
-
-
 def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
                ends: dict | None = None, executor=None, scheduler: str | None = None,
                shards: int | None = None, tokens: dict[str, str] | None = None) -> dict[str, Redacted]:
@@ -79,25 +66,24 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
 
     `tokens` (`records.Exports.tokens`) name each record by its file and that file's version:
     a record with the token, slug and publicity end of the last build gets that build's result
-    back from one pickle in `--state` (no hashing, no cache file, no public shape made again)."""
-    import pickle
-
+    back from the memo in `--state` (no hashing, no cache file, no public shape made again)."""
     from pipeline import shards as sharding
     from pipeline.executor import make_executor
+    from pipeline.state import Buckets
     from redaction import RULES_VERSION
 
     ends = ends or {}
     tokens = tokens or {}
-    version = _memo_version(RULES_VERSION)
-    memo_path = state.root / "cache" / "redacted.pickle"
-    memo = _load_memo(memo_path, version)
-    remembered: dict[str, Redacted] = {}
+    (state.root / "cache" / "redacted.pickle").unlink(missing_ok=True)  # the one-file layout before buckets
+    store = Buckets(state.root / "cache" / "redacted", _memo_version(RULES_VERSION))
+    memo = store.load()
+    remembered: dict[str, tuple] = {}  # id -> the memo's entry, kept as the very object loaded
     results: dict[str, dict] = {}
     missing: list[tuple[str, Decision]] = []
     for d in decisions:
         hit = memo.get(tokens.get(d.id))
         if hit is not None and hit[0] == slugs[d.id] and hit[1] == ends.get(d.id):
-            remembered[d.id] = hit[2]
+            remembered[d.id] = hit
             continue
         key = _key(d, RULES_VERSION)
         cached = state.cache_get("redaction", key)
@@ -129,13 +115,12 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
             if own:
                 pool.close()
     out = {
-        d.id: remembered.get(d.id) or Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], ends.get(d.id)),
-                                               results[d.id]["secrets"])
+        d.id: remembered[d.id][2] if d.id in remembered
+        else Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], ends.get(d.id)), results[d.id]["secrets"])
         for d in decisions
     }
-    # remembered before the build links and dates the public decisions (it changes them in place)
-    entries = {tokens[d.id]: (slugs[d.id], ends.get(d.id), out[d.id]) for d in decisions if d.id in tokens}
-    from pipeline.state import atomic_write
-
-    atomic_write(memo_path, pickle.dumps({"version": version, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL))
+    # remembered before the build links and dates the public decisions (it changes them in place);
+    # entries taken from the memo stay the objects loaded, so their files are not written again
+    store.save({tokens[d.id]: remembered.get(d.id) or (slugs[d.id], ends.get(d.id), out[d.id])
+                for d in decisions if d.id in tokens})
     return out

@@ -28,13 +28,15 @@ def read_json(path: Path, if_damaged: str):
         return None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
+    """Replace `path` whole or not at all; `sync=False` for caches, whose loss costs only time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -71,28 +73,18 @@ class State:
 
 
     # -- parsed and validated export files, keyed by size and modification time (records/) --
-    def load_parse_cache(self, exports: Path) -> dict:
-        import pickle
+    def _parse_store(self, exports: Path) -> "Buckets":
+        version = f"{Path(exports).resolve()} {_records_version()}"
+        return Buckets(self.root / "cache" / "exports", version)
 
-        path = self.root / "cache" / "exports.pickle"
-        try:
-            with open(path, "rb") as f:
-                data = pickle.load(f)
-            if not (isinstance(data, tuple) and len(data) == 3):
-                return {}  # an older layout
-            folder, version, cache = data
-            return cache if folder == str(Path(exports).resolve()) and version == _records_version() else {}
-        except FileNotFoundError:
-            return {}
-        except Exception as exc:  # a damaged cache only costs a full parse
-            log.warning("%s 已损坏, 重新读取全部导出文件: %s", path, exc)
-            return {}
+    def load_parse_cache(self, exports: Path) -> dict:
+        (self.root / "cache" / "exports.pickle").unlink(missing_ok=True)  # the one-file layout before buckets
+        self._parse = self._parse_store(exports)
+        return self._parse.load()
 
     def save_parse_cache(self, exports: Path, cache: dict) -> None:
-        import pickle
-
-        blob = pickle.dumps((str(Path(exports).resolve()), _records_version(), cache), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(self.root / "cache" / "exports.pickle", blob)
+        store = getattr(self, "_parse", None) or self._parse_store(exports)
+        store.save(cache)
 
     # -- render keys of the pages now online (portal/writing.py) -------------------------
     @property
@@ -130,6 +122,69 @@ class State:
 
     def save_gate_memory(self, memory: dict) -> None:
         atomic_write(self.gate_memory_path, json.dumps(memory).encode("utf-8"))
+
+
+class Buckets:
+    """A dict kept in --state as `COUNT` pickle files, a key's file chosen by its hash; `save`
+    rewrites only the files whose entries changed since `load` (an entry is unchanged when its
+    value is the very object loaded), so a build that parsed or redacted 10 new records writes
+    a few small files, not the whole cache (at 10k decisions, 34 + 43 MB and 1.4 s of pickling
+    before). Every file carries `version`: files of another version are ignored (their entries
+    are recomputed); a damaged file only costs its entries."""
+
+    COUNT = 256
+
+    def __init__(self, folder: Path, version: str):
+        self.folder = Path(folder)
+        self.version = version
+        self._loaded: dict[int, dict] = {}
+
+    @classmethod
+    def bucket(cls, key: str) -> int:
+        import zlib
+
+        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % cls.COUNT
+
+    def _path(self, n: int) -> Path:
+        return self.folder / f"{n:03d}.pickle"
+
+    def load(self) -> dict:
+        import pickle
+
+        data: dict = {}
+        self._loaded = {}
+        if not self.folder.is_dir():
+            return data
+        for path in sorted(self.folder.glob("*.pickle")):
+            try:
+                n = int(path.stem)
+                with open(path, "rb") as f:
+                    version, entries = pickle.load(f)
+            except Exception as exc:  # damaged, or not ours: its entries are recomputed
+                log.warning("%s 已损坏, 其中的缓存将重新计算: %s", path, exc)
+                continue
+            if version != self.version or not isinstance(entries, dict):
+                continue
+            self._loaded[n] = entries
+            data.update(entries)
+        return data
+
+    def save(self, data: dict) -> None:
+        import pickle
+
+        buckets: dict[int, dict] = {n: {} for n in range(self.COUNT)}
+        for key, value in data.items():
+            buckets[self.bucket(key)][key] = value
+        for n, entries in buckets.items():
+            old = self._loaded.get(n)
+            if old is not None and old.keys() == entries.keys() and all(entries[k] is v for k, v in old.items()):
+                continue
+            path = self._path(n)
+            if not entries:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write(path, pickle.dumps((self.version, entries), protocol=pickle.HIGHEST_PROTOCOL), sync=False)
+            self._loaded[n] = entries
 
 
 def _records_version() -> str:
