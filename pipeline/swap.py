@@ -2,12 +2,17 @@
 
 The new site is built in a sibling folder of `--output` (same file system), checked, then
 swapped in with two renames. If a previous swap was interrupted between them, the next build
-first puts the old site back.
+first puts the old site back. The old site is then removed by a process of its own, so that
+tens of thousands of unlink calls do not hold up the build (a removal cut short is finished by
+the next build).
 """
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 
@@ -19,6 +24,10 @@ def previous_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
 
 
+def _old_sites(output: Path) -> list[Path]:
+    return sorted(output.parent.glob(f".{output.name}.old-*"))
+
+
 def recover(output: Path) -> None:
     """Undo the effects of a build that died mid-swap or mid-render."""
     previous = previous_dir(output)
@@ -26,6 +35,22 @@ def recover(output: Path) -> None:
         os.replace(previous, output)
     shutil.rmtree(previous, ignore_errors=True)
     shutil.rmtree(staging_dir(output), ignore_errors=True)
+    for old in _old_sites(output):  # a removal that did not finish
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_later(folder: Path, output: Path) -> None:
+    """Rename `folder` out of the way at once, and remove it in a detached process."""
+    if not folder.exists():
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
+    os.replace(folder, old)
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(old)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def fresh_staging(output: Path) -> Path:
@@ -41,7 +66,7 @@ def swap_in(staging: Path, output: Path) -> None:
     if output.exists():
         os.replace(output, previous)
     os.replace(staging, output)
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove_later(previous, output)
 
 
 def discard(staging: Path) -> None:
