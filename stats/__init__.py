@@ -35,12 +35,13 @@ import json
 import os
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from records.model import PublicDecision, Withdrawal
 from stats.charts import scorecard_charts, site_charts
 from stats.drawing import glyphs, render_svg
-from stats.shards import Merged, code_version, merge_shards, shard_of, summaries, summarise_shard
+from stats.shards import Merged, code_version, merge_shards, prune, shard_of, summaries, summarise_shard
 from stats.summary import headline
 
 __all__ = ["publish_stats", "keep_copy", "read_copy", "headline", "summarise_shard", "merge_shards", "summaries",
@@ -52,40 +53,49 @@ def _json(value) -> bytes:
 
 
 def _size(svg: bytes) -> tuple[int, int]:
-    """The SVG's size in CSS pixels (matplotlib writes points)."""
+    """The SVG's size in CSS pixels (the SVG is sized in points)."""
     m = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     return (round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)) if m else (720, 360)
+
+
+@lru_cache(maxsize=1)
+def _drawing_code() -> str:
+    import hashlib
+
+    import stats.drawing as drawing
+
+    return hashlib.sha256(Path(drawing.__file__).read_bytes()).hexdigest()
 
 
 def _chart_key(chart) -> str:
     """What a chart's drawing depends on: its data and the drawing code (fonts, colours, layout)."""
     import hashlib
 
-    import stats.drawing as drawing
-
-    h = hashlib.sha256(Path(drawing.__file__).read_bytes())
+    h = hashlib.sha256(_drawing_code().encode())
     h.update(json.dumps([chart.title, chart.columns, chart.rows, chart.plotted, chart.horizontal, chart.unit],
                         ensure_ascii=False, default=str).encode("utf-8"))
     return h.hexdigest()
 
 
-def _draw_cached(chart, cache_dir: Path) -> bytes:
-    """A chart drawn once per distinct content: unchanged charts cost nothing on a rebuild."""
+def _draw_cached(chart, cache_dir: Path) -> tuple[str, bytes]:
+    """A chart drawn once per distinct content: unchanged charts cost nothing on a rebuild.
+    Returns the name of its cache entry and its bytes."""
     path = Path(cache_dir) / "charts" / f"{_chart_key(chart)}.svg"
     try:
-        return path.read_bytes()
+        return path.name, path.read_bytes()
     except FileNotFoundError:
         svg = render_svg(chart)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(svg)
         os.replace(tmp, path)
-        return svg
+        return path.name, svg
 
 
-def _write_charts(out, base: str, charts, cache_dir: Path) -> dict:
+def _write_charts(out, base: str, charts, cache_dir: Path, used: set[str]) -> dict:
     for chart in charts:
-        svg = _draw_cached(chart, cache_dir)
+        name, svg = _draw_cached(chart, cache_dir)
+        used.add(name)
         chart.width, chart.height = _size(svg)
         out.raw(f"{base}{chart.svg_name}", svg)
         out.raw(f"{base}{chart.csv_name}", chart.csv_bytes())
@@ -106,13 +116,15 @@ def publish_merged(merged: Merged, out, state_dir: Path, cache_dir: Path) -> Non
     stats = merged.stats
     font = glyphs()
     font.load(Path(cache_dir) / "charts")
-    charts = _write_charts(out, "stats/", site_charts(stats), cache_dir)
+    used: set[str] = set()
+    charts = _write_charts(out, "stats/", site_charts(stats), cache_dir, used)
     out.page("stats/index.html", "stats", stats=stats, charts=charts, chart_base="stats/")
     for card in stats["scorecards"]:
-        card_charts = _write_charts(out, card["path"], scorecard_charts(card), cache_dir)
+        card_charts = _write_charts(out, card["path"], scorecard_charts(card), cache_dir, used)
         out.page(f"{card['path']}index.html", "scorecard", card=card, site=stats, charts=card_charts,
                  chart_base=card["path"])
     font.save(Path(cache_dir) / "charts")
+    prune(Path(cache_dir) / "charts", "*.svg", used)
     out.raw("data/decisions.csv", merged.csv)
     out.raw("data/decisions.json", merged.json)
     data = _json(stats)

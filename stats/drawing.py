@@ -172,8 +172,8 @@ def glyphs() -> _Glyphs:
 class _Canvas:
     """SVG elements in drawing order, and the glyphs they use (defined once in <defs>)."""
 
-    def __init__(self):
-        self.font = glyphs()
+    def __init__(self, font: _Glyphs | None = None):
+        self.font = font or glyphs()
         self.items: list[str] = []
         self.used: dict[int, str] = {}
 
@@ -334,9 +334,9 @@ def _vertical(canvas: _Canvas, chart: Chart) -> float:
     return 3.8 * 72
 
 
-def render_svg(chart: Chart) -> bytes:
+def render_svg(chart: Chart, font: _Glyphs | None = None) -> bytes:
     """The chart as an SVG document (title in <title>, no date, no random ids, no metadata block:
     matplotlib's RDF namespace http://www.w3.org/1999/02/22-rdf-… read as a birth date to the gate)."""
-    canvas = _Canvas()
+    canvas = _Canvas(font)
     height = _horizontal(canvas, chart) if chart.horizontal else _vertical(canvas, chart)
     return canvas.svg(chart.title, height)

@@ -27,6 +27,7 @@ FORMAT = 1
 _SOURCES = ("stats/figures.py", "stats/review.py", "stats/summary.py", "stats/workdays.py", "stats/shards.py",
             "opendata/__init__.py", "portal/filters.py", "publication/__init__.py", "records/model.py")
 ROOT = Path(__file__).resolve().parent.parent
+KEEP_DAYS = 7  # a cached summary or chart no build used for this long is removed
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +119,7 @@ def summaries(decisions: list[PublicDecision], origin: str, today: date, cache_d
             if folder is not None:
                 _write(folder / f"{keys[i]}.pickle", summary)
     if folder is not None:
-        _prune(folder, {f"{k}.pickle" for k in keys})
+        prune(folder, "*.pickle", {f"{k}.pickle" for k in keys})
     return found
 
 
@@ -140,11 +141,20 @@ def _write(path: Path, summary: dict) -> None:
     os.replace(tmp, path)
 
 
-def _prune(folder: Path, keep: set[str]) -> None:
-    """Summaries of shards as they no longer are: the folder holds only this build's."""
-    for path in folder.glob("*.pickle"):
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
+def prune(folder: Path, pattern: str, used: set[str], days: float = KEEP_DAYS) -> None:
+    """Entries this build used are touched; others unused for `days` are removed (the cache folder
+    may serve several sites, e.g. the tests', so an entry another site uses is not removed at once)."""
+    import time
+
+    old = time.time() - days * 86400
+    for path in Path(folder).glob(pattern):
+        try:
+            if path.name in used:
+                os.utime(path)
+            elif path.stat().st_mtime < old:
+                path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def summary_size(summary: dict) -> int:

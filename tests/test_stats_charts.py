@@ -62,3 +62,42 @@ def test_empty_chart_still_draws(horizontal):
     empty = Chart("empty", "无数据", ["类别", "数量"], [], horizontal=horizontal)
     assert render_svg(empty).startswith(b"<?xml")
     assert "暂无数据" in empty.alt
+
+
+def test_glyphs_kept_on_disk_draw_the_same_bytes_without_opening_the_font(tmp_path, monkeypatch):
+    from stats.drawing import _Glyphs, font_path
+
+    first = _Glyphs(font_path())
+    drawn = render_svg(CHART, first)
+    first.save(tmp_path)
+    again = _Glyphs(font_path())
+    again.load(tmp_path)
+    monkeypatch.setattr(again, "_open", lambda: pytest.fail("the font was opened"))
+    assert render_svg(CHART, again) == drawn
+
+
+def test_a_character_the_font_lacks_is_reported():
+    odd = Chart("odd", "缺字", ["类别", "数量"], [["\U00013000", 1]])
+    with pytest.warns(UserWarning, match="missing from font"):
+        render_svg(odd)
+
+
+def test_axis_ticks_are_whole_numbers_at_a_round_step():
+    from stats.drawing import ticks
+
+    assert ticks(1.15) == [0, 1]
+    assert ticks(90) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]
+    assert ticks(497) == [0, 100, 200, 300, 400]
+    assert all(b - a == 2 for a, b in zip(ticks(17), ticks(17)[1:]))
+
+
+def test_bars_are_as_long_as_their_values_and_labelled_with_their_totals():
+    import re
+
+    chart = Chart("t", "标题", ["类别", "甲", "乙"], [["一", 10, 5], ["二", 4, 0], ["三", 0, 0]], plotted=[1, 2])
+    svg = render_svg(chart).decode("utf-8")
+    widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#(?:12355b|7fa3c8)"', svg)]
+    legend, bars = widths[:2], widths[2:]
+    assert legend == [14, 14] and len(bars) == 3  # zero-length bars are not drawn
+    assert bars[0] / bars[1] == pytest.approx(2, rel=1e-3) and bars[0] / bars[2] == pytest.approx(10 / 4, rel=1e-3)
+    assert svg.count("scale(0.09)") == 3  # a total (9 pt text) at the end of every bar, the empty one too
