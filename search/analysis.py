@@ -12,6 +12,7 @@ This module must stay importable: whoosh pickles the analyzer into the index's s
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from whoosh.analysis import Token, Tokenizer
@@ -26,11 +27,41 @@ def is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LN"
 
 
+def _not_words() -> re.Pattern:
+    """Runs of characters of the Basic Multilingual Plane that are not letters or digits (one
+    class of ~420 ranges, matched in C)."""
+    ranges, start = [], None
+    for cp in range(0x10000):
+        word = is_word_char(chr(cp))
+        if not word and start is None:
+            start = cp
+        elif word and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0xFFFF))
+    return re.compile("[" + "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]+")
+
+
+_NOT_WORDS = _not_words()
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _astral(m: re.Match) -> str:
+    return "\ufffd" if is_word_char(m.group()) else ""
+
+
 def squeeze(text: str) -> str:
     """The searchable characters of `text`, in order: NFKC, lower case, letters and digits only.
 
     Characters outside the Basic Multilingual Plane become U+FFFD, so a position is one UTF-16
-    unit in the browser as well as one character here."""
+    unit in the browser as well as one character here. (A regular expression drops the rest:
+    twice as fast as a test per character; `squeeze_slowly` is that test, for the tests.)"""
+    s = _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text).lower())
+    return s if s.isascii() or not _ASTRAL.search(s) else _ASTRAL.sub(_astral, s)
+
+
+def squeeze_slowly(text: str) -> str:
     out = []
     for ch in unicodedata.normalize("NFKC", text).lower():
         if is_word_char(ch):

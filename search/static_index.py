@@ -57,6 +57,7 @@ import os
 import pickle
 import shutil
 import struct
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -85,11 +86,18 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
+@lru_cache(maxsize=1)
 def _code_version() -> str:
-    """The code that decides what the analysis of a decision holds."""
+    """The code that decides what the analysis of a decision and its `docs` file hold (not the
+    rest of this module: a change to how postings are encoded keeps the cached analyses)."""
+    import inspect
+
     h = hashlib.sha256()
-    for name in ("static_index.py", "analysis.py", "document.py"):
+    for name in ("analysis.py", "document.py"):
         h.update((Path(__file__).parent / name).read_bytes())
+    for f in (analyse, shown_text, docs_path):
+        h.update(inspect.getsource(f).encode("utf-8"))
+    h.update(repr((FIELDS, PENALTY_BITS, KINDS)).encode("utf-8"))
     return h.hexdigest()[:16]
 
 
@@ -180,6 +188,9 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor
     (`pipeline.executor`) per shard of one organ's year (`shard_key`, `shards` of them; default
     two per worker) as its tasks; the files are the same bytes either way (tested). With `out`
     (a `portal.writing.PageWriter` of a build) unchanged files are linked from the site online."""
+    import time
+
+    clock = time.perf_counter()
     ordered = order(decisions)
     cache = AnalysisCache(cache_dir)
     keys = [content_key(d) for d in ordered]
@@ -204,9 +215,10 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor
             cache.entries[keys[i]] = analysis
         cache.added = len(found)
     analyses = [cache.entries[k] for k in keys]
+    analyse_s = time.perf_counter() - clock
     stats = assemble(ordered, analyses, Path(site_dir), out)
     cache.save(keys)
-    stats.update(parts=parts, analysed=len(missing))
+    stats.update(parts=parts, analysed=len(missing), analyse_s=round(analyse_s, 2))
     return stats
 
 
@@ -309,20 +321,18 @@ def _head(n: int) -> bytes:
     return bytes(out)
 
 
-def _postings(text: np.ndarray, starts: np.ndarray, doc_of: np.ndarray, width: int) -> tuple[list[np.ndarray], list[bytes]]:
+def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np.ndarray], list[bytes]]:
     """The terms of `width` (2 or 3) characters of the NUL-separated `text` (UTF-16 units; one
     document after another, `starts` where each begins) and their encoded data, sorted by units.
 
     Terms are taken in slices by their first unit (about SLICE_POSTINGS postings each), so only a
-    slice's postings are sorted at once."""
+    slice's postings are in memory at once (~60 bytes each at the peak)."""
     valid = text[:-1] != 0
     valid &= text[1:] != 0
     if width == 3:
         valid = valid[:-1] & (text[2:] != 0)
-    at = np.flatnonzero(valid)
-    del valid
-    firsts = text[at]
-    counts = np.bincount(firsts, minlength=65536)
+    first_units = text[: len(valid)]
+    counts = np.bincount(first_units[valid], minlength=65536)
     cuts, total = [0], 0
     for unit in np.flatnonzero(counts).tolist():
         if total and total + counts[unit] > SLICE_POSTINGS:
@@ -334,7 +344,7 @@ def _postings(text: np.ndarray, starts: np.ndarray, doc_of: np.ndarray, width: i
     data_out: list[bytes] = []
     doc_bits = max(1, int(len(starts) - 1).bit_length())
     for lo, hi in zip(cuts, cuts[1:]):
-        mine = at[(firsts >= lo) & (firsts < hi)] if len(cuts) > 2 else at
+        mine = np.flatnonzero(valid & (first_units >= lo) & (first_units < hi)) if len(cuts) > 2 else np.flatnonzero(valid)
         if not len(mine):
             continue
         code = text[mine].astype(np.int64) << 16
@@ -342,26 +352,31 @@ def _postings(text: np.ndarray, starts: np.ndarray, doc_of: np.ndarray, width: i
         if width == 3:
             code <<= 16
             code |= text[mine + 2]
-        doc = doc_of[mine].astype(np.int64)
+        doc = np.searchsorted(starts, mine, side="right") - 1
         if width == 2:  # document lists only: (code, doc) pairs, once each
+            del mine
             key = _unique((code << doc_bits) | doc)
+            del code, doc
             term, doc = key >> doc_bits, key & ((1 << doc_bits) - 1)
             del key
             codes = _unique(term)
             data_out += _encode(term, doc, None)
         else:
             pos = mine - starts[doc]
+            del mine
             vocab = _unique(code)
             tid = np.searchsorted(vocab, code)
             del code
             pos_bits = max(1, int(pos.max()).bit_length())
             tid_bits = max(1, int(len(vocab)).bit_length())
             if tid_bits + doc_bits + pos_bits <= 63:
-                key = tid << (doc_bits + pos_bits)
-                key |= doc << pos_bits
-                key |= pos
-                del tid
-                key.sort()
+                tid <<= doc_bits + pos_bits
+                doc <<= pos_bits
+                tid |= doc
+                tid |= pos
+                del doc, pos
+                tid.sort()
+                key = tid
                 pos = key & ((1 << pos_bits) - 1)
                 doc = (key >> pos_bits) & ((1 << doc_bits) - 1)
                 tid = key >> (doc_bits + pos_bits)
@@ -375,9 +390,9 @@ def _postings(text: np.ndarray, starts: np.ndarray, doc_of: np.ndarray, width: i
     return codes_out, data_out
 
 
-def _shard_files(codes: np.ndarray, data: list[bytes], width: int) -> list[bytes]:
-    """The shard files of terms (`codes` in order of units, their `data`): a power of two of them,
-    about TARGET_SHARD_BYTES each."""
+def _shard_files(codes: np.ndarray, data: list[bytes], width: int):
+    """The shard files of terms (`codes` in order of units, their `data`), one after the other: a
+    power of two of them, about TARGET_SHARD_BYTES each."""
     lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
     size = int(lengths.sum())
     shards = 1
@@ -398,55 +413,64 @@ def _shard_files(codes: np.ndarray, data: list[bytes], width: int) -> list[bytes
     first = np.concatenate(([0], np.cumsum(per)[:-1]))
     shard_base = np.concatenate(([0], ends))[first]
     table["at"] = ends - lengths[ix] - np.repeat(shard_base, per)
-    blob = b"".join([data[i] for i in ix.tolist()])
     table_bytes = table.tobytes()
-    files = []
+    del table, ends
+    order_ = ix.tolist()
     t = 0
-    b = 0
-    for s, count in enumerate(per.tolist()):
-        end = int(ends[t + count - 1]) if count else b
-        files.append(struct.pack("<I", count) + table_bytes[t * 14 : (t + count) * 14] + blob[b:end])
+    for count in per.tolist():
+        yield b"".join([struct.pack("<I", count), table_bytes[t * 14 : (t + count) * 14],
+                        *(data[i] for i in order_[t : t + count])])
         t += count
-        b = end
-    return files
 
 
 def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Path, out=None) -> dict:
     """Write the index files of the decisions `ordered` (numbered in that order) from their
     analyses. With `out`, files the site online has are linked, not written."""
+    import time
+
     root = Path(site_dir) / "search"
     total = len(ordered)
     if out is None:
         for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
             shutil.rmtree(root / sub, ignore_errors=True)
-    files: dict[str, bytes] = {}
+    digest = hashlib.sha256()  # of every file but meta.json; docs by what they are made of
+    writer = _Writer(root, out)
+
+    def emit(rel: str, blob: bytes) -> None:
+        digest.update(rel.encode("utf-8"))
+        digest.update(blob)
+        writer.write(rel, blob)
+
+    clock = time.perf_counter()
     joined = [a[0] for a in analyses]
     lengths = np.fromiter(map(len, joined), dtype=np.int64, count=total)
     starts = np.zeros(total + 1, dtype=np.int64)
     np.cumsum(lengths + 1, out=starts[1:])
     text = np.frombuffer("\0".join(joined).encode("utf-16-le"), dtype=np.uint16) if total else np.zeros(0, np.uint16)
-    del joined
-    doc_of = np.repeat(np.arange(total, dtype=np.int32), lengths + 1)[: len(text)]  # each unit's document
+    del joined, lengths
     term_count = 0
-    sizes = {}
-    shard_counts = {}
+    sizes, shard_counts = {}, {}
+    postings_s = 0.0
     for width, name in ((2, "pairs"), (3, "triples")):
+        t = time.perf_counter()
         if len(text) > width:
-            code_parts, data = _postings(text, starts, doc_of, width)
+            code_parts, data = _postings(text, starts, width)
             codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.int64)
+            del code_parts
         else:
             codes, data = np.zeros(0, np.int64), []
+        postings_s += time.perf_counter() - t
         term_count += len(data)
-        shard_bytes = _shard_files(codes, data, width)
-        del data
-        shard_counts[name] = len(shard_bytes)
-        sizes[name] = sum(map(len, shard_bytes))
-        for s, blob in enumerate(shard_bytes):
-            files[f"{name}/{s}.bin"] = blob
-    del text, doc_of
+        sizes[name] = shard_counts[name] = 0
+        for s, blob in enumerate(_shard_files(codes, data, width)):
+            emit(f"{name}/{s}.bin", blob)
+            shard_counts[name] += 1
+            sizes[name] += len(blob)
+        del data, codes
+    del text
     for k in range(0, total, CARD_CHUNK):
-        files[f"cards/{k // CARD_CHUNK}.json"] = json.dumps(
-            [a[1] for a in analyses[k : k + CARD_CHUNK]], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        emit(f"cards/{k // CARD_CHUNK}.json", json.dumps(
+            [a[1] for a in analyses[k : k + CARD_CHUNK]], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     facet_rows = [a[2] for a in analyses]
     organs = sorted({f[0] for f in facet_rows})
     offences = sorted({f[1] for f in facet_rows if f[1]})
@@ -460,12 +484,8 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
             years.append([f[4], n])
     facets = (bytes(organ_ix[f[0]] for f in facet_rows) + bytes(offence_ix.get(f[1], 0) for f in facet_rows)
               + bytes(f[2] for f in facet_rows) + bytes(f[3] for f in facet_rows))
-    files["facets.bin"] = facets
-    # docs: a decision's file depends on its content only; the version covers them by that content
-    digest = hashlib.sha256()
-    for rel in sorted(files):
-        digest.update(rel.encode("utf-8"))
-        digest.update(files[rel])
+    emit("facets.bin", facets)
+    # docs: a decision's file depends on its content only, so the version covers them by that
     docs_key = hashlib.sha256(_code_version().encode())
     for d in ordered:
         docs_key.update(f"{d.url} {content_key(d)}\n".encode("utf-8"))
@@ -484,32 +504,36 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
         "kinds": [[k, KIND_NAMES[k]] for k in KINDS],
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
-    files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    linked = _write(root, files, out)
-    linked += _write_docs(root, ordered, out, docs_key.hexdigest())
+    writer.write("meta.json", json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    linked = writer.linked + _write_docs(root, ordered, out)
     return {"decisions": total, "terms": term_count, "shards": shard_counts["pairs"] + shard_counts["triples"],
-            "shard_bytes": sizes["pairs"] + sizes["triples"], "facet_bytes": len(facets), "linked": linked}
+            "shard_bytes": sizes["pairs"] + sizes["triples"], "facet_bytes": len(facets), "linked": linked,
+            "postings_s": round(postings_s, 2), "assemble_s": round(time.perf_counter() - clock, 2)}
 
 
-def _write(root: Path, files: dict[str, bytes], out) -> int:
-    """Write the files (or, with `out`, link those the site online holds with the same bytes)."""
-    linked = 0
-    made: set[Path] = set()
-    for rel, blob in files.items():
-        if out is not None:
-            before = len(out.kept)
-            out.raw(f"search/{rel}", blob)
-            linked += len(out.kept) > before
-            continue
-        path = root / rel
-        if path.parent not in made:
+class _Writer:
+    """Writes files under `search/` (or, with `out`, links those the site online holds with the
+    same bytes)."""
+
+    def __init__(self, root: Path, out):
+        self.root, self.out = root, out
+        self.linked = 0
+        self.made: set[Path] = set()
+
+    def write(self, rel: str, blob: bytes) -> None:
+        if self.out is not None:
+            before = len(self.out.kept)
+            self.out.raw(f"search/{rel}", blob)
+            self.linked += len(self.out.kept) > before
+            return
+        path = self.root / rel
+        if path.parent not in self.made:
             path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
+            self.made.add(path.parent)
         path.write_bytes(blob)
-    return linked
 
 
-def _write_docs(root: Path, ordered: list[PublicDecision], out, version: str) -> int:
+def _write_docs(root: Path, ordered: list[PublicDecision], out) -> int:
     """Each decision's `docs` file. With `out`, one whose decision did not change and whose online
     file is the one the last build wrote (`PageWriter`'s keys: size, time, inode) is linked
     without being made again."""

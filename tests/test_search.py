@@ -42,6 +42,23 @@ def test_squeeze_keeps_letters_and_digits_only(text, squeezed):
     assert squeeze(text) == squeezed
 
 
+def test_squeeze_drops_exactly_what_a_test_per_character_drops():
+    """The regular expression of `squeeze` against the rule itself, on every code point alone
+    and on random strings mixing compatibility forms, combining marks, surrogates and astral
+    characters (where NFKC and the categories interact)."""
+    import random
+
+    from search.analysis import squeeze_slowly
+
+    assert [cp for cp in range(0x110000) if squeeze(chr(cp)) != squeeze_slowly(chr(cp))] == []
+    rnd = random.Random(5)
+    pool = [chr(c) for c in [*range(0x20, 0x3100), *range(0xD7F0, 0xE010), *range(0xFE00, 0x10000)]]
+    pool += ["\U0001F600", "\U00020000", "\U0001D400", "\U0001F10B", "e\u0301", "\ufffd"]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 30)))
+        assert squeeze(text) == squeeze_slowly(text), repr(text)
+
+
 def test_query_terms_split_on_spaces_and_drop_single_characters():
     assert query_terms(" 台江　赌博 台江 x 〔2026〕") == ["台江", "赌博", "2026"]
     assert query_terms("某") == []
