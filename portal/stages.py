@@ -117,8 +117,17 @@ class StatsGenerator(_StageGenerator):
     def run(self, out, site):
         from stats import keep_copy, publish_stats
 
+        from pipeline.executor import for_stage
+
         d = self.data
-        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out, d.cache_dir)
+        pool, many = for_stage(self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS")), None
+        if pool is not None:  # the shards' summaries not in the cache are made on the executor's workers
+            from pipeline.shards import summarise_stats_shard
+
+            origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""
+            many = lambda parts: pool.map(summarise_stats_shard, [  # noqa: E731
+                {"decisions": part, "origin": origin, "today": d.today} for part in parts])
+        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out, d.cache_dir, many)
         self.after_swap(lambda: keep_copy(d.state_dir))
 
 
