@@ -219,6 +219,15 @@ class SharedExecutor(Executor):
         self._inner = None
 
 
+def for_stage(executor: Executor | None, shards: int | None) -> Executor | None:
+    """The executor a stage hands its shards to, or None to do the work in this process: a
+    cluster always; this machine's pool only when --shards asks for it (on 2 cores its processes
+    cost more than they save for the pages and the indexes: bench/distributed.py)."""
+    if executor is None or (executor.name == "local" and not shards):
+        return None
+    return executor
+
+
 def make_executor(spec=None, scheduler: str | None = None, workers: int | None = None) -> tuple[Executor, bool]:
     """(executor, whether the caller must close it) for `BuildOptions.executor`: None or 'local',
     'dask' (with `scheduler`), or an `Executor` made by the caller (who then closes it)."""

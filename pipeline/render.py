@@ -49,8 +49,9 @@ def render_pages(out, jobs: list, executor=None, shards: int | None = None) -> N
         return
     settings = page_settings(out.settings)
     keys = {relative: key for _, relative, _, key, _ in jobs}
-    if executor is not None and executor.name == "local" and not shards:
-        executor = None  # as for the search stage: this machine's pool only when asked (--shards)
+    from pipeline.executor import for_stage
+
+    executor = for_stage(executor, shards)
     if executor is None or len(jobs) < MIN_PAGES_TO_SEND:
         for relative, data in render_jobs(settings, [j[1:3] + j[4:] for j in jobs]):
             out.accept(relative, keys[relative], data)

@@ -76,3 +76,11 @@ def render_shard(task: dict) -> list:
     from portal.writing import render_jobs
 
     return render_jobs(task["settings"], task["jobs"], task.get("write_to"))
+
+
+def summarise_stats_shard(item: dict) -> dict:
+    """Runs on a worker: the statistics and open-data summary of one (organ, year) shard's
+    published decisions (`stats.shards.summarise_shard`: plain data in and out)."""
+    from stats.shards import summarise_shard
+
+    return summarise_shard(item["decisions"], item["origin"], item["today"])

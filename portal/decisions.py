@@ -9,6 +9,8 @@ decisions.
 """
 from __future__ import annotations
 
+import contextlib
+
 from pelican.generators import Generator
 
 from portal import feeds, listings, sitemap
@@ -104,7 +106,9 @@ class DecisionGenerator(Generator):
             if key is not None:
                 jobs.append(((w.organ, w.withdrawn_on.year), relative, "withdrawal", key,
                              dict(withdrawal=w, reconsideration=rec)))
-        render_pages(out, jobs, self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS"))
+        timed = self.data.timings
+        with timed("pages") if timed is not None else contextlib.nullcontext():
+            render_pages(out, jobs, self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS"))
         out.page("withdrawals/index.html", "withdrawals", withdrawals=self.withdrawals)
 
         size = self.settings.get("PORTAL_PAGE_SIZE", listings.PAGE_SIZE)

@@ -75,8 +75,10 @@ def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster, monkey
                        cache_dir=tmp_path / "cache-dask")
         assert remote.swapped and remote.published == local.published
         # several shards went to the workers, not one task per record: redaction, then the
-        # decision pages and withdrawal notices, the static index's postings and the whoosh parts
-        assert len(seen) == 4 and min(seen) >= 3, seen
+        # decision pages and withdrawal notices, the static index's postings, the whoosh parts
+        # and the statistics and open-data summaries (one per organ-year)
+        assert len(seen) == 5 and min(seen) >= 3, seen
+        assert sent.keys() == {"redact_shard", "render_shard", "index_part", "build_part", "summarise_stats_shard"}, sent.keys()
         # the pages' tasks carry public data and configuration only: no --state, no progress secret
         pages = sent["render_shard"]
         assert b"state-dask" not in pages and (tmp_path / "state-dask" / "progress" / "secret").read_bytes() not in pages
@@ -174,3 +176,44 @@ def test_a_task_needs_none_of_the_builds_code_until_a_worker_runs_it(tmp_path):
                          input=graph, capture_output=True, cwd=tmp_path)
     assert run.returncode != 0 and b"No module named 'pipeline'" in run.stderr
     assert pickle.loads(pickle.dumps(_Call(abs, -3))) == 3
+
+
+class _Recording(LocalExecutor):
+    """This machine's pool, keeping the pages each render task was given."""
+
+    def __init__(self):
+        super().__init__(2)
+        self.pages: list[list[str]] = []
+
+    def map(self, fn, items, done=None):
+        if fn is sharding.render_shard:
+            self.pages.append(sorted(relative for task in items for relative, *_ in task["jobs"]))
+            assert all(task["write_to"] for task in items), "the pool shares the disk: pages written in place"
+        return super().map(fn, items, done)
+
+
+def test_pages_rendered_by_the_pool_and_only_changed_pages_sent_again(tmp_path, monkeypatch):
+    """Pages rendered per shard by this machine's pool (written straight into the staging folder);
+    after a new decision only the pages that show it are sent again (the rest linked from the site
+    online by their render keys), and the site equals a full build's made in one process."""
+    monkeypatch.setattr(render, "MIN_PAGES_TO_SEND", 1)
+    files = {f"p{i}.yaml": penalty(id=f"PEN-T-{i}", decision_no=f"榕公鼓（治）行罚决字〔2026〕9{i:02d}号",
+                                   decided_on=f"2026-{1 + i % 9:02d}-1{i % 10}", offence=("殴打他人", "盗窃")[i % 2],
+                                   authority=("福州市公安局鼓楼分局", "福州市公安局台江分局")[i % 2])
+             for i in range(1, 13)}
+    exports = write_exports(tmp_path / "exports", files)
+    pool = _Recording()
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state, executor=pool, shards=4).swapped
+    assert len(pool.pages) == 1 and len(pool.pages[0]) == 12
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+
+    write_exports(exports, {"new.yaml": penalty(id="PEN-T-99", decision_no="榕公鼓（治）行罚决字〔2026〕999号",
+                                                decided_on="2026-11-20", offence="赌博")})
+    pool.pages.clear()
+    assert build(exports, out, state, executor=pool, shards=4).swapped
+    assert pool.pages == [["decisions/pen-t-99/index.html"]], pool.pages
+    assert (out / "decisions" / "pen-t-99" / "index.html").exists()
+    full = tmp_path / "full"
+    assert build(exports, full, tmp_path / "state-copy").swapped  # in one process: no executor
+    assert same_tree(out, full) == []
