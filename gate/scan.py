@@ -12,6 +12,7 @@ import gzip
 import html
 import io
 import lzma
+import os
 import pathlib
 import re
 import unicodedata
@@ -38,12 +39,80 @@ class Leak:
         return f"{self.file}: {self.what} of {self.record}: …{self.excerpt}…"
 
 
+_TABLE = None
+
+
+def prime_nfkc_table(folder: pathlib.Path) -> None:
+    """Keep the table of `_one_to_one` in folder (0.3 s to compute, per Unicode version)."""
+    global _TABLE
+    import numpy as np
+
+    if _TABLE is not None:
+        return
+    path = pathlib.Path(folder) / f"nfkc-{unicodedata.unidata_version}.npy"
+    try:
+        table = np.load(path)
+        if table.shape == (0x10000,) and table.dtype == np.uint16:
+            _TABLE = table
+            return
+    except (OSError, ValueError):
+        pass
+    _TABLE = _one_to_one()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            np.save(f, _TABLE)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _one_to_one():
+    """Every BMP character whose NFKC form is one other BMP character, as a lookup table over
+    UTF-16 code units (full-width letters, digits and punctuation, compatibility ideographs …)."""
+    global _TABLE
+    import numpy as np
+
+    if _TABLE is not None:
+        return _TABLE
+    table = np.arange(0x10000, dtype=np.uint16)
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        n = unicodedata.normalize("NFKC", chr(cp))
+        if len(n) == 1 and ord(n) < 0x10000 and n != chr(cp):
+            table[cp] = ord(n)
+    _TABLE = table
+    return table
+
+
 def _norm(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
+    """NFKC, exactly (tests/test_gate.py compares with unicodedata on random text), about four
+    times faster on Chinese pages: their full-width punctuation (，（） …) kept
+    `unicodedata.normalize` on its slow path for the whole text. Replacing a character by its own
+    NFKC form never changes the NFKC form of the text, so the one-to-one replacements are made
+    first, as one table lookup per code unit, and `normalize` then only runs on lines still not
+    normalised (line breaks are stable: NFKC of a text is NFKC of its lines, joined)."""
+    if s.isascii() or unicodedata.is_normalized("NFKC", s):
+        return s
+    import numpy as np
+
+    units = np.frombuffer(s.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    s = _one_to_one()[units].tobytes().decode("utf-16-le", "surrogatepass").replace("\u2026", "...")
+    if unicodedata.is_normalized("NFKC", s):
+        return s
+    return "\n".join(line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
+                     for line in s.split("\n"))
+
+
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def _json_unescape(text: str) -> str:
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    if "\\u" not in text:
+        return text
+    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def views(text: str) -> list[str]:

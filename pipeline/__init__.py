@@ -96,39 +96,25 @@ def _carry_forward(exports, previous: dict, public: dict, sel, today: date, repo
 
 def _gate_version() -> str:
     import hashlib
+    import unicodedata
 
     import gate
 
-    h = hashlib.sha256()
+    h = hashlib.sha256(unicodedata.unidata_version.encode())  # NFKC's tables are part of the check
     for path in sorted(Path(gate.__file__).parent.glob("*.py")):
-        h.update(path.read_bytes())
+        h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 
 
 def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State):
-    """The leak gate. Files written by this build are scanned for every secret and pattern; files
-    linked unchanged from the site online were scanned when they were written, so only secrets
-    that site's gate did not know are looked for in them (none, when nothing changed)."""
-    import hashlib
-
-    from gate import scan_site
+    """The leak gate. Every file written by this build is checked for every secret and pattern;
+    files linked unchanged from the site online (`kept`, still the very files the online gate
+    scanned) are checked for the secrets that gate did not know, in the lines it stored
+    (gate/memory.py). Returns the leaks and the memory to save once the site is online."""
+    from gate.memory import check
 
     version = _gate_version()
-    fingerprints = {hashlib.sha256(v.encode("utf-8")).hexdigest() for values in secrets.values() for v in values}
-    memory = {"version": version, "secrets": sorted(fingerprints)}
-    known = state.load_gate_memory(version)
-    every = {str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()}
-    if known is None:
-        kept = set()
-    kept = kept & every
-    leaks = scan_site(staging, secrets, files=every - kept)
-    if kept:
-        new = {label: [v for v in values if hashlib.sha256(v.encode("utf-8")).hexdigest() not in known]
-               for label, values in secrets.items()}
-        new = {label: values for label, values in new.items() if values}
-        if new:
-            leaks += scan_site(staging, new, files=kept, patterns=False)
-    return leaks, memory
+    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -154,30 +140,34 @@ def _link_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
     gate treats them as the pages linked unchanged (their bytes were scanned when first written)."""
     import os
 
-    root = str(staging)
-    for folder, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, root)
-            if rel in kept:
-                continue
-            source = os.path.join(online, rel)
-            try:
-                st, mine = os.stat(source), os.stat(path)
-                if st.st_ino == mine.st_ino:  # linked by its stage already
-                    kept.add(rel)
+    stack = [("", str(staging), str(online))]
+    while stack:
+        prefix, folder, source_folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((rel + "/", entry.path, os.path.join(source_folder, entry.name)))
                     continue
-                if st.st_size != mine.st_size:
+                if rel in kept:
                     continue
-                with open(source, "rb") as a, open(path, "rb") as b:
-                    if a.read() != b.read():
+                source = os.path.join(source_folder, entry.name)
+                try:
+                    st, mine = os.stat(source), entry.stat()
+                    if st.st_ino == mine.st_ino:  # linked by its stage already
+                        kept.add(rel)
                         continue
-                tmp = os.path.join(folder, f".{name}.link")
-                os.link(source, tmp)
-                os.replace(tmp, path)
-            except OSError:
-                continue
-            kept.add(rel)
+                    if st.st_size != mine.st_size:
+                        continue
+                    with open(source, "rb") as a, open(entry.path, "rb") as b:
+                        if a.read() != b.read():
+                            continue
+                    tmp = os.path.join(folder, f".{entry.name}.link")
+                    os.link(source, tmp)
+                    os.replace(tmp, entry.path)
+                except OSError:
+                    continue
+                kept.add(rel)
 
 
 def build(options: BuildOptions) -> BuildReport:

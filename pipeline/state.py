@@ -107,21 +107,31 @@ class State:
             os.replace(pending, self.render_keys_path)
 
 
-    # -- what the gate of the site online looked for (fingerprints, never the strings) ------
+    # -- what the gate of the site online scanned (gate/memory.py) ---------------------------
+    @property
+    def gate_folder(self) -> Path:
+        return self.root / "gate"
+
     @property
     def gate_memory_path(self) -> Path:
-        return self.root / "gate-memory.json"
+        return self.gate_folder / "memory.json"
 
-    def load_gate_memory(self, version: str) -> set[str] | None:
-        """Fingerprints of the secrets the online site was scanned for, if by this gate's code."""
-        data = read_json(self.gate_memory_path, "泄露检查全部重做") or {}
-        return set(data["secrets"]) if data.get("version") == version else None
+    def load_gate_memory(self, version: str) -> dict | None:
+        """What the gate of the site online scanned, if it was this gate's code; else None (the
+        gate then scans every file for everything)."""
+        data = read_json(self.gate_memory_path, "泄露检查全部重做")
+        return data if isinstance(data, dict) and data.get("version") == version else None
 
     def forget_gate_memory(self) -> None:
+        """Before the swap: a crash after it must not leave a memory of another site."""
         self.gate_memory_path.unlink(missing_ok=True)
+        (self.root / "gate-memory.json").unlink(missing_ok=True)  # the layout before gate/memory.py
 
     def save_gate_memory(self, memory: dict) -> None:
-        atomic_write(self.gate_memory_path, json.dumps(memory).encode("utf-8"))
+        from gate.memory import _Store
+
+        atomic_write(self.gate_memory_path, json.dumps(memory, ensure_ascii=False).encode("utf-8"))
+        _Store(self.gate_folder).remove_others(memory.get("chunks", []))
 
 
 class Buckets:

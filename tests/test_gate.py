@@ -106,3 +106,179 @@ def test_table_cells_are_not_glued_into_a_phone_but_inline_tags_are_read_through
     assert not [k for v in views(table) for k in find_patterns(v)]
     split = "联系电话138<span>0013</span>8000"
     assert any(kind == "mobile" for v in views(split) for kind, _, _ in find_patterns(v))
+
+
+def test_fast_nfkc_equals_unicodedata():
+    import random
+    import unicodedata
+
+    from gate.scan import _norm
+
+    rnd = random.Random(5)
+    pool = (list("张三丰（）１２３，。…ＡＢａ＜＞　") + [chr(c) for c in range(0x300, 0x370)]
+            + [chr(c) for c in (0xF900, 0xFA10, 0x2126, 0x212B, 0x1E9B, 0x3131, 0xAC00, 0x1100, 0x1161, 0x11A8, 0x3300)]
+            + ["\n", "a", "e", "\U0001D400", "\U0002F800"])
+    for _ in range(20000):
+        s = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 30)))
+        assert _norm(s) == unicodedata.normalize("NFKC", s), repr(s)
+
+
+def test_patterns_rewritten_for_speed_match_the_plain_ones():
+    import random
+    import re
+
+    from gate.patterns import PATTERNS
+
+    plain = {"resident_id": re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
+             "mobile": re.compile(r"(?<![0-9A-Za-z])1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?![0-9A-Za-z])")}
+    rnd = random.Random(3)
+    alphabet = list("0123456789" * 6 + "1" * 10 + "Xx -aZ,张\n<")
+    for _ in range(50000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        for kind, rx in plain.items():
+            assert [m.span() for m in rx.finditer(s)] == [m.span() for m in PATTERNS[kind].finditer(s)], (kind, s)
+
+
+# -- the gate of a build that knows what the online gate scanned (gate/memory.py) -------------
+
+def _online(tmp_path, files, secrets):
+    """A site as a build leaves it: scanned by the gate, its memory saved (as after the swap)."""
+    from gate.memory import check
+
+    site = _site(tmp_path / "site", files)
+    folder = tmp_path / "state" / "gate"
+    leaks, memory = check(site, secrets, set(), None, folder, "v1")
+    assert leaks == []
+    return site, folder, memory
+
+
+def _all(site):
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+
+
+def test_secret_only_in_a_kept_page_is_caught_when_its_decision_is_new(tmp_path):
+    from gate.memory import check
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>", "b.html": PUBLIC}, SECRETS)
+    # a new decision's party is named 金山: a.html, linked unchanged, now spells a personal string
+    new = {**SECRETS, "new.yaml (id=PEN-9)": ["金山"]}
+    leaks, _ = check(site, new, _all(site), memory, folder, "v1")
+    assert [(l.file, l.record) for l in leaks] == [("a.html", "new.yaml (id=PEN-9)")]
+    # what the online gate already looked for is not looked for again in pages kept unchanged
+    leaks, again = check(site, SECRETS, _all(site), memory, folder, "v1")
+    assert leaks == [] and set(again["secrets"]) == set(memory["secrets"])
+
+
+def test_new_secret_in_kept_binary_file_is_caught(tmp_path):
+    from gate.memory import check
+
+    blob = b"\x00\x8f\xff" + "甄翀珝琤".encode("gb18030") + b"\x93\xfe"
+    site, folder, memory = _online(tmp_path, {"progress/x.bin": blob, "index.html": PUBLIC}, SECRETS)
+    leaks, _ = check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝琤"]}, _all(site), memory, folder, "v1")
+    assert [l.file for l in leaks] == ["progress/x.bin"]
+
+
+def test_file_edited_online_is_scanned_in_full(tmp_path):
+    import os
+
+    from gate.memory import check
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC, "b.html": PUBLIC}, SECRETS)
+    page = site / "a.html"
+    st = page.stat()
+    page.write_text(PUBLIC.replace("张某甲", "张三丰 13912345678"), encoding="utf-8")  # same inode
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with its old modification time
+    leaks, _ = check(site, SECRETS, _all(site), memory, folder, "v1")
+    assert {(l.file, l.what) for l in leaks} == {("a.html", "personal string"), ("a.html", "mobile")}
+
+
+def test_memory_of_another_gate_version_is_not_trusted(tmp_path):
+    from gate.memory import check
+    from pipeline import _gate, _gate_version
+    from pipeline.state import State
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>"}, SECRETS)
+    # a memory claiming 金山 was looked for, written by other gate code: a.html is scanned again
+    claim = {**memory, "secrets": memory["secrets"] + ["金山"]}
+    new = {**SECRETS, "n (id=PEN-9)": ["金山"]}
+    assert check(site, new, _all(site), claim, folder, "v1")[0] == []  # trusted when it is this code's
+    assert [l.file for l in check(site, new, _all(site), claim, folder, "v2")[0]] == ["a.html"]
+    state = State(tmp_path / "state")
+    state.save_gate_memory({**claim, "version": "another gate"})
+    assert state.load_gate_memory(_gate_version()) is None
+    assert [l.file for l in _gate(site, new, _all(site), state)[0]] == ["a.html"]
+
+
+def test_new_file_of_known_lines_passes_and_a_new_line_is_scanned(tmp_path):
+    from gate.memory import check
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "\n<p>第二行</p>\n"}, SECRETS)
+    # a page rewritten with the same lines in another order: every line known, nothing to find
+    (site / "b.html").write_text("<p>第二行</p>\n" + PUBLIC, encoding="utf-8")
+    assert check(site, SECRETS, {"a.html"}, memory, folder, "v1")[0] == []
+    # a new line, and a secret split over two lines by a tag: both are scanned
+    (site / "c.html").write_text(PUBLIC + "\n<p>联系人张<b\n>三丰</b></p>\n身份证350102199005121231\n", encoding="utf-8")
+    leaks = check(site, SECRETS, {"a.html"}, memory, folder, "v1")[0]
+    assert {(l.file, l.what) for l in leaks} == {("c.html", "personal string"), ("c.html", "resident_id")}
+
+
+def test_secret_holding_a_line_break_is_found(tmp_path):
+    from gate.memory import check
+
+    secrets = {"r (id=PEN-7)": ["华林小区\n5号楼"]}
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC}, secrets)
+    (site / "b.txt").write_text("住华林小区\n5号楼302室", encoding="utf-8")
+    assert [l.file for l in check(site, secrets, {"a.html"}, memory, folder, "v1")[0]] == ["b.txt"]
+    # and when it is new, in a kept file too
+    site2, folder2, memory2 = _online(tmp_path / "2", {"a.html": "住华林小区\n6号楼"}, {})
+    leaks = check(site2, {"r": ["华林小区\n6号楼"]}, {"a.html"}, memory2, folder2, "v1")[0]
+    assert [l.file for l in leaks] == ["a.html"]
+
+
+def test_unreadable_file_fails_closed_with_memory(tmp_path):
+    from gate.memory import check
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC}, SECRETS)
+    (site / "broken.gz").write_bytes(b"not gzip")
+    leaks = check(site, SECRETS, {"a.html"}, memory, folder, "v1")[0]
+    assert [(l.file, l.what) for l in leaks] == [("broken.gz", "unreadable file")]
+
+
+def test_saved_memory_keeps_only_its_own_chunks(tmp_path):
+    from gate.memory import check
+    from pipeline.state import State
+
+    state = State(tmp_path / "state")
+    site = _site(tmp_path / "site", {"a.html": PUBLIC})
+    _, first = check(site, SECRETS, set(), None, state.gate_folder, "v1")
+    _, second = check(site, SECRETS, set(), None, state.gate_folder, "v1")
+    state.save_gate_memory(second)
+    names = {p.name.split(".")[0] for p in state.gate_folder.iterdir() if p.name != "memory.json"}
+    assert names == {c["name"] for c in second["chunks"]}
+    assert state.load_gate_memory("v1")["chunks"] == second["chunks"]
+
+
+def test_many_secrets_few_new_lines_still_all_looked_for(tmp_path):
+    # with many secrets, new lines are searched with only the secrets that can occur in them
+    from gate.memory import _candidates, check
+
+    secrets = {f"r{i}": [f"名字{i:06d}", f"{i:06d}甲乙丙"] for i in range(3000)}
+    secrets["r-x (id=PEN-5)"] = ["甄翀珝"]
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC}, secrets)
+    (site / "b.html").write_text(PUBLIC + "<p>名字002999 与 甄翀<i>珝</i></p>", encoding="utf-8")
+    leaks = check(site, secrets, {"a.html"}, memory, folder, "v1")[0]
+    assert {l.record for l in leaks} == {"r2999", "r-x (id=PEN-5)"}
+    assert set(_candidates("甲名字002999乙", ["名字002999", "名字002998", "字0", "乙甲"])) >= {"名字002999", "字0"}
+
+
+def test_candidates_keep_every_key_that_occurs():
+    import random
+
+    from gate.memory import _candidates
+
+    rnd = random.Random(9)
+    text = "".join(rnd.choice("张三丰李四王五赵六0123456789abc\n") for _ in range(20000))
+    keys = sorted({"".join(rnd.choice("张三丰李四王五赵六0123456789abc") for _ in range(rnd.randint(2, 7))) for _ in range(5000)})
+    for n in (2, 4):
+        kept = set(_candidates(text, keys, n))
+        assert {k for k in keys if k in text and len(k) >= n} <= kept
