@@ -1,29 +1,43 @@
 #!/usr/bin/env python3
-"""Distributed build benchmark: this machine's process pool against a Dask `LocalCluster`.
+"""Distributed build benchmark: one process, this machine's pool and a Dask `LocalCluster`.
 
-    .venv/bin/python bench/distributed.py --decisions 1000 10000 [--shards 2 8 32] [--workdir DIR]
+    .venv/bin/python bench/distributed.py --decisions 10000 [--exports DIR] [--shards 2 8 32] [--workdir DIR]
+    .venv/bin/python bench/distributed.py --pages --decisions 10000 [--exports DIR]
     .venv/bin/python bench/distributed.py --index --decisions 1000 10000 [--shards 2 8 32]
 
-For each N (generated with `publish.py sample --count N`) it prints, for cold builds (fresh
---state, so every record is redacted):
+Full builds (default). For each N (the exports of `--exports`, or `publish.py sample --count N`)
+a first build fills the content-addressed caches (redaction, charts, statistics shards) and the
+progress derivations, which are paid once per record and measured elsewhere (bench/redaction.py,
+bench/progress.py). Then every configuration makes a full build into a fresh output and a fresh
+--state (seeded only with the progress secret and its derivations, and given the warm content
+caches): every export parsed and validated, every decision page, listing, feed and sitemap
+rendered, both search indexes and the statistics summaries made from nothing (only redactions and
+charts come from the cache), progress files sealed, the gate over the whole site.
 
-- `local`: `--executor local` (the process pool of this machine, 2 processes);
-- `dask 1w` and `dask 2w`: a LocalCluster of 1 and of 2 worker processes (1 thread each), with
-  the default shard count (4 per worker);
-- then, with 2 workers, the redaction stage alone for each `--shards` count.
+- `one process`: the default local build (no shards: pages and indexes in this process);
+- `local pool 2, 8 shards`: this machine's 2 processes (`--shards 8`), pages written into the
+  staging folder by the pool;
+- `dask 1 worker` and `dask 2 workers`: a LocalCluster of 1 and of 2 worker processes (1 thread
+  each), default shard count (4 per worker); pages come back as bytes;
+- then 2 workers with each `--shards` count.
 
-Columns: build wall time (without starting the cluster), the redact stage's wall time, the staff
-process's peak memory, and the peak resident memory of each worker. Every configuration runs in
-a fresh process with a fresh cluster, so peaks are its own. The machine is shared: compare
-ratios within one run.
+Columns: build wall time (without starting the cluster), the stages that go to the executor
+(decision pages, search, statistics) and the gate, the staff process's peak memory, each worker's peak.
 
-With `--index`, the search stage alone on the published decisions of N generated penalties
+`--pages`: the decision pages alone (from the last full build's published decisions), rendered in
+this process, by the local pool of 2 writing into the staging folder, by the pool sending bytes
+back, and by 2 Dask workers sending bytes back: what the choice of bytes or a shared folder costs.
+
+`--index`: the search stage alone on the published decisions of N generated penalties
 (masked crudely as in bench/search.py, no redaction: the index stage is what is measured), both
 indexes built from nothing: `one process` (no executor: the static index in one part, whoosh in
 one process), `local pool 2`, `dask 1w`, `dask 2w` (shards: two per worker), then 2 workers with
 each `--shards` count. Columns: the static index and the whoosh index wall times, the staff
 process's peak, each worker's peak (Dask: `client.run` on the worker; local pool: the largest
 child), and the sizes of both indexes.
+
+Every configuration runs in a fresh process with a fresh cluster, so peaks are its own. The
+machine is shared: compare ratios within one run (the load average is printed).
 """
 from __future__ import annotations
 
@@ -31,6 +45,8 @@ import argparse
 import contextlib
 import json
 import os
+import pickle
+import resource
 import shutil
 import subprocess
 import sys
@@ -143,45 +159,132 @@ def index_bench(args) -> None:
             print(index_row(f"dask 2 workers, {shards} shards", r), flush=True)
 
 
+# what a measured build finds in its cache folder: the redactions and the charts (paid once per
+# record or per distinct chart, measured elsewhere); not the search postings or the statistics
+# summaries, which a full build makes (on the workers, when there are some)
+WARM_CACHES = ("redaction", "charts")
+
+
+def _options(config: dict, executor, shards):
+    from pipeline import BuildOptions
+
+    work = Path(config["work"])
+    cache = work / "cache" if config.get("fresh_cache") else Path(config["cache"])
+    return BuildOptions(exports=Path(config["exports"]), output=work / "out", state=work / "state",
+                        today=date.fromisoformat(TODAY), executor=executor, shards=shards, cache_dir=cache)
+
+
+def _seed(config: dict) -> None:
+    """A fresh --state with only the progress secret and its derivations (paid once per record),
+    and a cache folder with only WARM_CACHES (hard links to the warm-up's)."""
+    work = Path(config["work"])
+    shutil.rmtree(work, ignore_errors=True)
+    seed = Path(config["seed"])
+    if seed.is_dir():
+        shutil.copytree(seed, work / "state" / "progress")
+    if config.get("fresh_cache"):
+        (work / "cache").mkdir(parents=True)
+        for name in WARM_CACHES:
+            if (Path(config["cache"]) / name).is_dir():
+                subprocess.run(["cp", "-al", str(Path(config["cache"]) / name), str(work / "cache" / name)], check=True)
+
+
+def _stage(report, name: str) -> float:
+    return report.timings.get(name, {}).get("wall", 0.0)
+
+
 def run_one(config: dict) -> dict:
-    """One configuration in this (fresh) process: {"wall", "redact", "workers_mib", ...}."""
+    """One full build in this (fresh) process: {"wall", "pages", "search", "gate", "workers_mib", ...}."""
     if config.get("index"):
         return run_index(config)
-    from pipeline import BuildOptions, build
+    if config.get("pages"):
+        return run_pages(config)
+    from pipeline import build
     from pipeline.executor import DaskExecutor
 
-    exports, work = Path(config["exports"]), Path(config["work"])
-    shutil.rmtree(work, ignore_errors=True)
+    _seed(config)
     result: dict = {}
-    if config["workers"] == 0:
+
+    def measure(executor) -> None:
         start = time.perf_counter()
-        report = build(BuildOptions(exports=exports, output=work / "out", state=work / "state",
-                                    today=date.fromisoformat(TODAY), executor="local"))
-        result.update(wall=time.perf_counter() - start, redact=report.timings["redact"]["wall"], workers_mib=[],
-                      leaks=len(report.leaks))
+        report = build(_options(config, executor, config["shards"]))
+        result.update(wall=time.perf_counter() - start, pages=_stage(report, "pages"), search=_stage(report, "search"),
+                      stats=_stage(report, "stats"), gate=_stage(report, "gate"), redact=_stage(report, "redact"), leaks=len(report.leaks),
+                      published=report.published)
+
+    if config["workers"] <= 0:
+        measure("local")
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["workers_mib"] = [child] if config["shards"] else []
         return result
     with local_cluster(config["workers"], result) as client:
-        executor = DaskExecutor(client=client)
-        start = time.perf_counter()
-        if config["redact_only"]:
-            from pipeline.redact_stage import redact_all
-            from pipeline.state import State
-            from publication import select
-            from records import load_exports
-
-            loaded = load_exports(exports)
-            sel = select(loaded.decisions, date.fromisoformat(TODAY))
-            redact_all(loaded.decisions, sel.slugs, State(work / "state"), ends=sel.ends, executor=executor,
-                       shards=config["shards"])
-            result["wall"] = time.perf_counter() - start
-            result["redact"] = result["wall"]
-        else:
-            report = build(BuildOptions(exports=exports, output=work / "out", state=work / "state",
-                                        today=date.fromisoformat(TODAY), executor=executor, shards=config["shards"]))
-            result["leaks"] = len(report.leaks)  # a leak stops the swap, after every stage ran
-            result["wall"] = time.perf_counter() - start
-            result["redact"] = report.timings["redact"]["wall"]
+        measure(DaskExecutor(client=client))
         result["workers_mib"] = sorted(client.run(_worker_peak_mib).values())
+    return result
+
+
+def _page_jobs(state: Path):
+    """The decision pages of a built site, as the build's generator hands them out (no reuse)."""
+    from pipeline.render import pelican_settings
+    from pipeline.state import public_from_plain
+    from portal import listings
+    from portal.decisions import shard_of
+    from portal.writing import page_settings
+    from search.similar import similar_decisions
+
+    entries = json.loads((state / "published.json").read_text(encoding="utf-8"))
+    published = listings.newest_first([public_from_plain(e["decision"]) for e in entries.values()])
+    rows = {r.slug: r for r in listings.summarise(published)}
+    similar = similar_decisions(published)
+    jobs = [(shard_of(d), f"{d.url}index.html", "decision", None,
+             dict(decision=d, similar=[rows[o.slug] for o in similar.get(d.id, [])],
+                  reviewed_by=[rows[s] for s in d.reviewed_by if s in rows],
+                  reviews=rows.get(d.reviews) if d.reviews else None, noindex=d.names_natural_person))
+            for d in published]
+    return jobs, page_settings(pelican_settings(state.parent / "pages", None))
+
+
+def run_pages(config: dict) -> dict:
+    """The decision pages alone, by one route: 'here', 'pool-folder', 'pool-bytes' or 'dask-bytes'."""
+    from pipeline import shards as sharding
+    from pipeline.executor import DaskExecutor, LocalExecutor
+    from portal.writing import render_jobs, write_bytes
+
+    jobs, settings = _page_jobs(Path(config["state"]))
+    site = Path(config["work"])
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    result: dict = {"pages_count": len(jobs)}
+    route = config["route"]
+    planned = sharding.plan(jobs, lambda j: j[0], 8)
+    tasks = [{"settings": settings, "jobs": [j[1:3] + j[4:] for j in shard],
+              "write_to": str(site) if route == "pool-folder" else None} for shard in planned]
+    received = [0]
+
+    def done(_, pages):
+        for relative, data in pages:
+            if data is not None:
+                received[0] += len(data)
+                write_bytes(site, relative, data)
+
+    start = time.perf_counter()
+    if route == "here":
+        done(0, render_jobs(settings, [j[1:3] + j[4:] for j in jobs]))
+        result["wall"] = time.perf_counter() - start
+        result["workers_mib"] = []
+    elif route.startswith("pool"):
+        LocalExecutor(2).map(sharding.render_shard, tasks, done)
+        result["wall"] = time.perf_counter() - start
+        result["workers_mib"] = [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]
+    else:
+        with local_cluster(2, result) as client:
+            start = time.perf_counter()
+            DaskExecutor(client=client).map(sharding.render_shard, tasks, done)
+            result["wall"] = time.perf_counter() - start
+            result["workers_mib"] = sorted(client.run(_worker_peak_mib).values())
+    result["sent_mib"] = len(pickle.dumps(tasks, protocol=pickle.HIGHEST_PROTOCOL)) / 2**20
+    result["received_mib"] = received[0] / 2**20
+    result["site_mib"] = _size_mib(site)
     return result
 
 
@@ -203,47 +306,95 @@ def measured(config: dict) -> dict:
 
 def row(label: str, r: dict) -> str:
     if "error" in r:
-        return f"{label:<22} {r['error']}"
+        return f"{label:<26} {r['error']}"
     workers = " ".join(f"{m:.0f}" for m in r["workers_mib"]) or "-"
-    return (f"{label:<22} {r['wall']:>8.1f} {r['redact']:>8.1f} {r.get('cluster_start', 0):>8.1f} "
-            f"{r['staff_mib']:>9.0f}   {workers}" + (f"   (gate: {r['leaks']} leaks, not swapped in)" if r.get("leaks") else ""))
+    return (f"{label:<26} {r['wall']:>7.1f} {r['pages']:>7.1f} {r['search']:>7.1f} {r['stats']:>7.1f} {r['gate']:>7.1f} "
+            f"{r.get('cluster_start', 0):>8.1f} {r['staff_mib']:>7.0f}   {workers}"
+            + (f"   (gate: {r['leaks']} leaks, not swapped in)" if r.get("leaks") else ""))
+
+
+def _exports(args, n: int) -> Path:
+    if args.exports:
+        return args.exports
+    exports = args.workdir / f"exports-{n}"
+    if not exports.is_dir():
+        subprocess.run([sys.executable, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
+                        "--today", TODAY], check=True, stdout=subprocess.DEVNULL)
+    return exports
+
+
+def _warm(args, n: int, exports: Path) -> dict:
+    """The first build: fills the content caches and the progress derivations the others reuse."""
+    cache, warm = args.workdir / f"cache-{n}", args.workdir / f"warm-{n}"
+    base = {"exports": str(exports), "cache": str(cache), "seed": str(args.workdir / f"seed-{n}"), "shards": None}
+    if not (warm / "state" / "published.json").exists():
+        print("warm-up build (fills the caches; not measured) ...", flush=True)
+        r = measured({**base, "workers": 0, "work": str(warm)})
+        if "error" in r:
+            raise SystemExit(r["error"])
+        shutil.rmtree(base["seed"], ignore_errors=True)
+        shutil.copytree(warm / "state" / "progress", base["seed"],
+                        ignore=lambda folder, names: [x for x in names if x not in ("secret", "cache")])
+    return base
+
+
+def pages_bench(args) -> None:
+    for n in args.decisions:
+        exports = _exports(args, n)
+        base = _warm(args, n, exports)
+        state = args.workdir / f"warm-{n}" / "state"
+        print(f"\n== decision pages alone ({n} decisions exported), 8 shards")
+        print(f"{'route':<30} {'wall':>7} {'sent':>7} {'back':>7} {'site':>7} {'staff':>7}   workers")
+        print(f"{'':<30} {'s':>7} {'MiB':>7} {'MiB':>7} {'MiB':>7} {'MiB':>7}   MiB")
+        for route, label in [("here", "this process"), ("pool-folder", "pool of 2, into staging"),
+                             ("pool-bytes", "pool of 2, bytes back"), ("dask-bytes", "dask 2 workers, bytes back")]:
+            r = measured({**base, "pages": True, "route": route, "state": str(state),
+                          "work": str(args.workdir / f"pages-{n}-{route}")})
+            if "error" in r:
+                print(f"{label:<30} {r['error']}", flush=True)
+                continue
+            workers = " ".join(f"{m:.0f}" for m in r["workers_mib"]) or "-"
+            print(f"{label:<30} {r['wall']:>7.1f} {r['sent_mib']:>7.1f} {r['received_mib']:>7.1f} {r['site_mib']:>7.1f} "
+                  f"{r['staff_mib']:>7.0f}   {workers}   ({r['pages_count']} pages)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--decisions", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--decisions", type=int, nargs="+", default=[10000])
+    parser.add_argument("--exports", type=Path, help="exports to build (instead of generating --decisions)")
     parser.add_argument("--shards", type=int, nargs="*", default=[2, 8, 32])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-distributed"))
-    parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: local 1w 2w (one)")
+    parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: one pool 1w 2w")
     parser.add_argument("--index", action="store_true", help="the search indexes alone, per shard (see above)")
+    parser.add_argument("--pages", action="store_true", help="the decision pages alone, by route (see above)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(json.loads(args.one))), flush=True)
         return
-    print(f"{os.cpu_count()} CPUs; times in s, memory in MiB (peak resident); load {os.getloadavg()[0]:.1f}")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"{os.cpu_count()} CPUs; times in s, memory in MiB (peak resident); load {os.getloadavg()[0]:.1f}", flush=True)
     if args.index:
         index_bench(args)
         return
+    if args.pages:
+        pages_bench(args)
+        return
     for n in args.decisions:
-        exports = args.workdir / f"exports-{n}"
-        if not exports.is_dir():
-            subprocess.run([sys.executable, str(ROOT / "publish.py"), "sample", "--count", str(n), "--output", str(exports),
-                            "--today", TODAY], check=True, stdout=subprocess.DEVNULL)
-        print(f"\n== {n} decisions (cold builds: every record redacted)")
-        print(f"{'configuration':<22} {'build':>8} {'redact':>8} {'cluster':>8} {'staff':>9}   workers")
-        base = {"exports": str(exports), "shards": None, "redact_only": False}
-        plan = [("local", "local (2 processes)", 0), ("1w", "dask 1 worker", 1), ("2w", "dask 2 workers", 2)]
-        for name, label, workers in plan:
+        exports = _exports(args, n)
+        base = _warm(args, n, exports)
+        print(f"\n== full builds of {exports} (warm content caches, fresh output and --state)")
+        print(f"{'configuration':<26} {'build':>7} {'pages':>7} {'search':>7} {'stats':>7} {'gate':>7} {'cluster':>8} {'staff':>7}   workers")
+        plan = [("one", "one process", 0, None), ("pool", "local pool 2, 8 shards", 0, 8),
+                ("1w", "dask 1 worker", 1, None), ("2w", "dask 2 workers", 2, None)]
+        plan += [(f"s{s}", f"dask 2 workers, {s} shards", 2, s) for s in args.shards]
+        for name, label, workers, shards in plan:
             if name in args.skip:
                 continue
-            r = measured({**base, "workers": workers, "work": str(args.workdir / f"run-{n}-{name}")})
+            r = measured({**base, "workers": workers, "shards": shards, "fresh_cache": True,
+                          "work": str(args.workdir / f"run-{n}-{name}")})
             print(row(label, r), flush=True)
-        for shards in args.shards:
-            r = measured({**base, "workers": 2, "shards": shards, "redact_only": True,
-                          "work": str(args.workdir / f"run-{n}-shards{shards}")})
-            print(row(f"2 workers, {shards} shards*", r), flush=True)
-        print("* redaction stage only (load, select, then redact every record on the cluster)")
+        print(f"load {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
