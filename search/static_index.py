@@ -75,7 +75,7 @@ MAX_SHARDS = 8192
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
-SLICE_POSTINGS = 6_000_000  # postings sorted at once (about 48 bytes each at the peak)
+SLICE_POSTINGS = 2_000_000  # postings sorted and encoded at once (~100 bytes each at the peak)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -326,7 +326,7 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
     document after another, `starts` where each begins) and their encoded data, sorted by units.
 
     Terms are taken in slices by their first unit (about SLICE_POSTINGS postings each), so only a
-    slice's postings are in memory at once (~60 bytes each at the peak)."""
+    slice's postings are in memory at once."""
     valid = text[:-1] != 0
     valid &= text[1:] != 0
     if width == 3:
@@ -340,13 +340,12 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
             total = 0
         total += int(counts[unit])
     cuts.append(65536)
-    codes_out: list[np.ndarray] = []
-    data_out: list[bytes] = []
     doc_bits = max(1, int(len(starts) - 1).bit_length())
-    for lo, hi in zip(cuts, cuts[1:]):
+
+    def one(lo: int, hi: int) -> tuple[np.ndarray, list[bytes]]:
         mine = np.flatnonzero(valid & (first_units >= lo) & (first_units < hi)) if len(cuts) > 2 else np.flatnonzero(valid)
         if not len(mine):
-            continue
+            return np.zeros(0, np.int64), []
         code = text[mine].astype(np.int64) << 16
         code |= text[mine + 1]
         if width == 3:
@@ -359,8 +358,7 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
             del code, doc
             term, doc = key >> doc_bits, key & ((1 << doc_bits) - 1)
             del key
-            codes = _unique(term)
-            data_out += _encode(term, doc, None)
+            return _unique(term), _encode(term, doc, None)
         else:
             pos = mine - starts[doc]
             del mine
@@ -384,10 +382,14 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
             else:  # too many bits for one key: a slower sort of three
                 ix = np.lexsort((pos, doc, tid))
                 tid, doc, pos = tid[ix], doc[ix], pos[ix]
-            codes = vocab
-            data_out += _encode(tid, doc, pos)
-        codes_out.append(codes)
-    return codes_out, data_out
+            return vocab, _encode(tid, doc, pos)
+
+    # numpy lets go of the interpreter while it sorts and counts: two slices at a time use both cores
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max(1, min(2, os.cpu_count() or 1))) as pool:
+        done = list(pool.map(one, cuts[:-1], cuts[1:]))
+    return [c for c, _ in done], [blob for _, data in done for blob in data]
 
 
 def _shard_files(codes: np.ndarray, data: list[bytes], width: int):

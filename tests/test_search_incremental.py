@@ -111,3 +111,10 @@ def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, m
     monkeypatch.undo()
     build(exports, tmp_path / "full", tmp_path / "state-copy")
     assert same_tree(out, tmp_path / "full") == []
+
+
+def test_postings_made_in_many_slices_are_the_same_bytes(decisions, tmp_path, monkeypatch):
+    one = build_static_index(decisions, tmp_path / "one")
+    monkeypatch.setattr(static_index, "SLICE_POSTINGS", 5_000)  # dozens of slices, two at a time
+    many = build_static_index(decisions, tmp_path / "many")
+    assert same_tree(tmp_path / "one", tmp_path / "many") == [] and one["terms"] == many["terms"]
