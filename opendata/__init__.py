@@ -1,12 +1,12 @@
 """Open data: every published decision, one row each, with only public, redacted fields.
 
-Entry point: `write_open_data(decisions, today, out, origin)` writes `data/decisions.csv`
-(UTF-8 with a byte-order mark, so Excel opens it) and `data/decisions.json`. Withdrawn and
-expired decisions are not published, so they are not here either. `FIELDS` is the reference
-documented on the open-data page (content/pages/open-data.md); a test keeps the two in step.
+Two files, written by the statistics stage (`stats.publish_stats`): `data/decisions.csv` (UTF-8
+with a byte-order mark, so Excel opens it) and `data/decisions.json`. Withdrawn and expired
+decisions are not published, so they are not here either. `FIELDS` is the reference documented
+on the open-data page (content/pages/open-data.md); a test keeps the two in step.
 
-Both files can be assembled from parts: `summarise(decisions, origin)` turns one shard's
-decisions into its rows, already written as CSV lines and JSON records, each with its sort key;
+Both files are assembled from parts: `summarise(decisions, origin)` turns one shard's decisions
+into its rows, already written as CSV lines and JSON records, each with its sort key;
 `merge(summaries, today)` merges the parts' rows by that key (the files' order: penalties first,
 then by decision date, number and id) and joins them. Whatever the split, the bytes are those of
 `csv_bytes(rows(...))` and `json_bytes(...)` over all decisions in one piece.
@@ -173,10 +173,3 @@ def merge(summaries: list[dict], today: date) -> tuple[bytes, bytes]:
     merged = list(heapq.merge(*(s["rows"] for s in summaries), key=lambda r: r[0]))
     return _csv_file([r[1] for r in merged]), _json_file([r[2] for r in merged], today)
 
-
-def write_open_data(decisions: list[PublicDecision], today: date, out, origin: str) -> dict:
-    """Write data/decisions.csv and data/decisions.json; returns the rows (for tests and stats)."""
-    table = rows(decisions, origin)
-    out.raw("data/decisions.csv", csv_bytes(table))
-    out.raw("data/decisions.json", json_bytes(decisions, origin, today))
-    return {"count": len(table)}

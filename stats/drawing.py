@@ -256,8 +256,18 @@ def _empty(canvas: _Canvas, x0: float, y0: float, x1: float, y1: float) -> None:
     canvas.text("暂无数据", (x0 + x1) / 2, (y0 + y1) / 2 + LABEL_SIZE * 0.36, LABEL_SIZE, MUTED, "middle")
 
 
+def _fit(font: _Glyphs, text: str, size: float, room: float) -> str:
+    """`text`, cut with an ellipsis to fit `room` (the full text is in the table beside the chart)."""
+    if font.width(text, size) <= room:
+        return text
+    while text and font.width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def _horizontal(canvas: _Canvas, chart: Chart) -> float:
-    labels, series = chart.categories, chart.series()
+    series = chart.series()
+    labels = [_fit(canvas.font, t, LABEL_SIZE, WIDTH * 0.4) for t in chart.categories]
     totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
     top = MARGIN + _legend(canvas, series, MARGIN)
     pitch = 0.34 * 72

@@ -101,3 +101,13 @@ def test_bars_are_as_long_as_their_values_and_labelled_with_their_totals():
     assert legend == [14, 14] and len(bars) == 3  # zero-length bars are not drawn
     assert bars[0] / bars[1] == pytest.approx(2, rel=1e-3) and bars[0] / bars[2] == pytest.approx(10 / 4, rel=1e-3)
     assert svg.count("scale(0.09)") == 3  # a total (9 pt text) at the end of every bar, the empty one too
+
+
+def test_a_long_category_is_cut_to_leave_room_for_the_bars():
+    from stats.drawing import WIDTH, _fit, glyphs
+
+    long = "违反" * 40
+    cut = _fit(glyphs(), long, 11, WIDTH * 0.4)
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and glyphs().width(cut, 11) <= WIDTH * 0.4
+    assert _fit(glyphs(), "盗窃", 11, WIDTH * 0.4) == "盗窃"
+    assert render_svg(Chart("long", "长", ["违法行为", "数量"], [[long, 3]])).startswith(b"<?xml")
