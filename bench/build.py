@@ -49,18 +49,25 @@ def build(exports: Path, output: Path, state: Path) -> dict:
     return result
 
 
-def add_new_decisions(exports: Path, count: int = 10) -> None:
-    """Ten new penalties: copies of existing ones with new ids and numbers, exported later."""
+def add_new_decisions(exports: Path, count: int = 10, tag: str = "NEW") -> None:
+    """Ten new penalties, as a daily run gets them: copies of existing ones with new ids and
+    numbers, decided in the last days before --today and exported that morning (new decisions
+    are the newest; a decision dated among the old ones is a correction, not the daily case)."""
+    from datetime import date, timedelta
+
+    today = date.fromisoformat(TODAY)
     sources = sorted((exports / "penalty").rglob("PEN-*.yaml"))[:count]
-    folder = exports / "penalty" / "new"
+    folder = exports / "penalty" / tag.lower()
     folder.mkdir(parents=True, exist_ok=True)
     for i, path in enumerate(sources):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
-        record["id"] = f"NEW-{i:04d}"
+        record["id"] = f"{tag}-{i:04d}"
         record["decision_no"] = record["decision_no"].replace("号", f"-新{i}号")
         record["case_no"] = None
-        record["exported_at"] = "2026-11-25T08:00:00+08:00"
-        (folder / f"NEW-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        record["decided_on"] = today - timedelta(days=2 + i % 3)
+        record["served_on"] = today - timedelta(days=1)
+        record["exported_at"] = f"{TODAY}T08:00:00+08:00"
+        (folder / f"{tag}-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def baseline(exports: Path, work: Path) -> tuple[dict, dict]:
