@@ -75,7 +75,7 @@ MAX_SHARDS = 8192
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
-SLICE_POSTINGS = 2_000_000  # postings sorted and encoded at once (~100 bytes each at the peak)
+SLICE_POSTINGS = 1_000_000  # postings sorted and encoded at once (~100 bytes each at the peak)
 
 
 def shard_of(term: str, shards: int) -> int:

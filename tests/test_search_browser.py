@@ -120,6 +120,20 @@ def test_paging_and_sorting_by_date(page, scan):
     assert len(dates) == 10 and dates == sorted(dates, reverse=True)
 
 
+def test_oldest_first_and_the_years_offered_newest_first(page):
+    """Decisions are numbered oldest first in the index; the page still offers newest first."""
+    search(page, "罚款", "&sort=oldest")
+    facts = " ".join(page.locator("#search-results .hint").all_inner_texts())
+    dates = [(int(y), int(m), int(d)) for y, m, d in re.findall(r"(\d{4})年(\d+)月(\d+)日", facts)]
+    assert len(dates) == 10 and dates == sorted(dates)
+    years = [v for v in page.locator("#search-year option").evaluate_all("os => os.map(o => o.value)") if v]
+    assert len(years) >= 2 and years == sorted(years, reverse=True)
+    search(page, "罚款")  # relevance without a ranked word: newest first
+    facts = " ".join(page.locator("#search-results .hint").all_inner_texts())
+    dates = [(int(y), int(m), int(d)) for y, m, d in re.findall(r"(\d{4})年(\d+)月(\d+)日", facts)]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_no_results_says_so_clearly(page):
     search(page, "无此词语组合")
     status = page.locator("#search-status")
