@@ -106,38 +106,50 @@ class _Secrets:
         return sorted(out)
 
 
-def _candidates(text: str, keys: list[str], n: int = 2) -> list[str]:
-    """The keys that may occur in text: those whose first n and last n characters both occur
-    side by side in it (the rest cannot), found in bulk over a bitmap of hashed n-grams (a
-    collision only keeps a key). An automaton of these costs far less than one of all 200,000
-    secrets when the text is a build's new lines. n=4 for bytes (keys of 6 bytes or more)."""
+def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits: int = 26) -> list[str]:
+    """The keys that may occur in text, found in bulk: a key of n characters (n in `lengths`)
+    must occur as an n-gram of the text, a longer one must begin and end with n-grams of it
+    (n the longest length); the text's n-grams go into a bitmap of hashes, where a collision
+    only keeps a key. An automaton of these costs far less than one of all 200,000 secrets when
+    the text is a build's new lines (a number of 18 digits is kept only if its first 8 and last
+    8 digits occur)."""
     import numpy as np
 
-    bits = 25
-    mask, prime = np.uint64((1 << bits) - 1), np.uint64(0x9E3779B1)
+    mask, prime = np.uint64((1 << bits) - 1), np.uint64(0x9E3779B97F4A7C15)
 
-    def grams(codes, at):  # the hash of codes[at:at+n], for every start in at
-        h = codes[at]
-        for j in range(1, n):
-            h = (h * prime) ^ codes[at + j]
+    def finish(h):
+        h ^= h >> np.uint64(31)
         return h & mask
 
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     present = np.zeros(1 << bits, dtype=bool)
-    count = len(codes) - n + 1
-    if count > 0:
-        h = codes[:count].copy()
-        for j in range(1, n):
+    for n in lengths:
+        count = len(codes) - n + 1
+        if count <= 0:
+            continue
+        h = np.full(count, n, dtype=np.uint64)
+        for j in range(n):
             h *= prime
             h ^= codes[j:j + count]
-        h &= mask
-        present[h] = True
+        present[finish(h)] = True
         del h
     joined = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    keep = present[grams(joined, starts)] & present[grams(joined, ends - n)]
+    size = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    ends = np.cumsum(size)
+    starts = ends - size
+    keep = size < min(lengths)  # none: secrets are 2 characters or more, encoded ones 6 bytes
+    for i, n in enumerate(lengths):
+        group = (size == n) if i + 1 < len(lengths) else (size >= n)
+        if not group.any():
+            continue
+        ok = np.ones(int(group.sum()), dtype=bool)
+        for at in (starts[group], ends[group] - n):
+            h = np.full(len(at), n, dtype=np.uint64)
+            for j in range(n):
+                h *= prime
+                h ^= joined[at + j]
+            ok &= present[finish(h)]
+        keep[group] = ok
     return [keys[i] for i in np.flatnonzero(keep)]
 
 
@@ -266,7 +278,7 @@ class _Batch:
             return self._full[kind]
         keys = self.secrets.encoded_all() if kind == "b" else [k for k in self.secrets.all if "\n" not in k]
         if len(keys) > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
-            candidates = _candidates(text, keys, 4 if kind == "b" else 2)
+            candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates(text, keys)
             if len(candidates) < len(keys) // 2:
                 return Automaton(candidates)
         self._full[kind] = Automaton(keys)  # most secrets may occur (a first build): all, built once

@@ -279,6 +279,8 @@ def test_candidates_keep_every_key_that_occurs():
     rnd = random.Random(9)
     text = "".join(rnd.choice("张三丰李四王五赵六0123456789abc\n") for _ in range(20000))
     keys = sorted({"".join(rnd.choice("张三丰李四王五赵六0123456789abc") for _ in range(rnd.randint(2, 7))) for _ in range(5000)})
-    for n in (2, 4):
-        kept = set(_candidates(text, keys, n))
-        assert {k for k in keys if k in text and len(k) >= n} <= kept
+    found = {k for k in keys if k in text}
+    assert found and found <= set(_candidates(text, keys))
+    long = [k for k in keys if len(k) >= 6]
+    assert {k for k in long if k in text} <= set(_candidates(text, long, (6, 8), 27))
+    assert len(_candidates(text, keys)) < len(keys) // 2
