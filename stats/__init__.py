@@ -23,11 +23,13 @@ Computing in parts (contract for executors, e.g. Dask workers):
   (`PORTAL_SITE_ORIGIN` or `SITEURL`); `today`: the build's day.
 - A summary is plain data (dict/list/str/int/float), picklable and JSON-able, made only from
   public fields; it carries the code version (`code_version()`), and `merge_shards` refuses
-  summaries of other code. Statistics are a few KB a shard; open-data rows ~1.3 KB a decision.
+  summaries of other code. Statistics are a few KB a shard; open-data rows ~1.5 KB a decision.
 - `merge_shards` gives the same bytes for any split and any order of the summaries.
 - `summaries(decisions, origin, today, cache_dir, summarise_many=None)` is the local way:
   cached per shard by content, only the missing shards summarised (by `summarise_many(list of
-  shards) -> list of summaries` when given, e.g. an executor's map).
+  shards) -> list of summaries` when given, e.g. an executor's map); `publish_stats(...,
+  summarise_many=...)` passes it on. `publish_merged(merged, out, state_dir, cache_dir)` writes
+  the pages, charts and files of a `Merged` however it was made.
 """
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ from stats.drawing import glyphs, render_svg
 from stats.shards import Merged, code_version, merge_shards, prune, shard_of, summaries, summarise_shard
 from stats.summary import headline
 
-__all__ = ["publish_stats", "keep_copy", "read_copy", "headline", "summarise_shard", "merge_shards", "summaries",
-           "shard_of", "code_version", "Merged"]
+__all__ = ["publish_stats", "publish_merged", "keep_copy", "read_copy", "headline", "summarise_shard", "merge_shards",
+           "summaries", "shard_of", "code_version", "Merged"]
 
 
 def _json(value) -> bytes:
