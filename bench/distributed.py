@@ -226,13 +226,13 @@ def run_one(config: dict) -> dict:
 def _page_jobs(state: Path):
     """The decision pages of a built site, as the build's generator hands them out (no reuse)."""
     from pipeline.render import pelican_settings
-    from pipeline.state import public_from_plain
+    from pipeline.state import public_from_plain, published_entries
     from portal import listings
     from portal.decisions import shard_of
     from portal.writing import page_settings
     from search.similar import similar_decisions
 
-    entries = json.loads((state / "published.json").read_text(encoding="utf-8"))
+    entries = published_entries(state)
     published = listings.newest_first([public_from_plain(e["decision"]) for e in entries.values()])
     rows = {r.slug: r for r in listings.summarise(published)}
     similar = similar_decisions(published)
@@ -327,7 +327,7 @@ def _warm(args, n: int, exports: Path) -> dict:
     """The first build: fills the content caches and the progress derivations the others reuse."""
     cache, warm = args.workdir / f"cache-{n}", args.workdir / f"warm-{n}"
     base = {"exports": str(exports), "cache": str(cache), "seed": str(args.workdir / f"seed-{n}"), "shards": None}
-    if not (warm / "state" / "published.json").exists():
+    if not (warm / "state" / "published" / "index.json").exists():
         print("warm-up build (fills the caches; not measured) ...", flush=True)
         r = measured({**base, "workers": 0, "work": str(warm)})
         if "error" in r:

@@ -213,7 +213,7 @@ def build(options: BuildOptions) -> BuildReport:
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
                               pool, options.scheduler, options.shards, exports.tokens)
     public = {d.id: redacted[d.id].public for d in sel.public}
-    previous = state.load_published()
+    previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
     carried = _carry_forward(exports, previous, public, sel, today, report)
 
     log_events = audit.read(options.state)
@@ -278,7 +278,7 @@ def build(options: BuildOptions) -> BuildReport:
             _, found, end = carried[d.id]
         else:
             found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
-        entries[d.id] = {"decision": plain(d), "secrets": found, "publicity_end": end}
+        entries[d.id] = (d, found, end)
     state.save_published(entries)
     manifest.save(options, inputs, _summary(report))
     _write_figures(options, report)

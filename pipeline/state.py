@@ -58,19 +58,55 @@ class State:
     def cache_put(self, stage: str, key: str, value: dict) -> None:
         atomic_write(self.cache_path(stage, key), json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
-    # -- what the last successful build published ---------------------------------------
+    # -- what the last successful build published ----------------------------------------
+    # `published/NNN.json`: id -> {"decision": plain PublicDecision, "secrets": [...],
+    # "publicity_end": ...}, a key's file chosen as in `Buckets`; `published/index.json`: id ->
+    # a digest of its entry, so a build rewrites only the files whose entries changed (at 10k
+    # decisions one 31 MB JSON file was made and written whole by every build) and reads only
+    # the files of the records it carries forward.
     @property
-    def published_path(self) -> Path:
+    def published_dir(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def _old_published(self) -> Path:  # the one-file layout before buckets
         return self.root / "published.json"
 
-    def load_published(self) -> dict[str, dict]:
-        """id -> {"decision": plain PublicDecision, "secrets": [...]} of the last successful build."""
-        return read_json(self.published_path, "视为首次发布") or {}
+    def load_published(self, ids=None) -> dict[str, dict]:
+        """id -> entry of the last successful build: of `ids` only, or of every decision."""
+        if not self.published_dir.is_dir():
+            entries = read_json(self._old_published, "视为首次发布") or {}
+            return entries if ids is None else {i: entries[i] for i in ids if i in entries}
+        if ids is None:
+            files = sorted(self.published_dir.glob("[0-9]*.json"))
+        else:
+            files = sorted({self.published_dir / f"{Buckets.bucket(i):03d}.json" for i in ids})
+        entries: dict[str, dict] = {}
+        for path in files:
+            entries.update(read_json(path, "其中的记录视为首次发布") or {})
+        return entries if ids is None else {i: entries[i] for i in ids if i in entries}
 
-    def save_published(self, entries: dict[str, dict]) -> None:
-        blob = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        atomic_write(self.published_path, blob)
-
+    def save_published(self, records: dict) -> None:
+        """`records`: id -> (PublicDecision, secrets, publicity end as ISO date or None)."""
+        index_path = self.published_dir / "index.json"
+        index = (read_json(index_path, "全部重写") or {}) if self.published_dir.is_dir() else {}
+        signatures = {i: _signature(d, found, end) for i, (d, found, end) in records.items()}
+        dirty = {Buckets.bucket(i) for i in signatures.keys() | index.keys() if signatures.get(i) != index.get(i)}
+        by_bucket: dict[int, list[str]] = {n: [] for n in dirty}
+        for i in records:
+            n = Buckets.bucket(i)
+            if n in by_bucket:
+                by_bucket[n].append(i)
+        for n, ids in sorted(by_bucket.items()):
+            path = self.published_dir / f"{n:03d}.json"
+            if not ids:
+                path.unlink(missing_ok=True)
+                continue
+            entries = {i: {"decision": plain(records[i][0]), "secrets": records[i][1], "publicity_end": records[i][2]}
+                       for i in sorted(ids)}
+            atomic_write(path, json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        atomic_write(index_path, json.dumps(signatures, sort_keys=True).encode("utf-8"))
+        self._old_published.unlink(missing_ok=True)
 
     # -- parsed and validated export files, keyed by size and modification time (records/) --
     def _parse_store(self, exports: Path) -> "Buckets":
@@ -195,6 +231,20 @@ class Buckets:
             else:
                 atomic_write(path, pickle.dumps((self.version, entries), protocol=pickle.HIGHEST_PROTOCOL), sync=False)
             self._loaded[n] = entries
+
+
+def published_entries(path) -> dict[str, dict]:
+    """Every entry of what a build published, from its --state folder (or, for states written
+    before the buckets, its published.json file): for tests and benchmarks."""
+    path = Path(path)
+    return State(path.parent if path.name == "published.json" else path).load_published()
+
+
+def _signature(decision: PublicDecision, secrets: list[str], end: str | None) -> str:
+    """What a published entry holds, as a digest: the public content (`content_hash`), what
+    publication adds to it, the secrets and the publicity end."""
+    return cache_key(decision.content_hash, decision.first_published_on, decision.reviewed_by, decision.reviews,
+                     decision.id, secrets, end)
 
 
 def _records_version() -> str:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest import TODAY, build, penalty, site_text, write_exports
 
 import publish
+from pipeline.state import published_entries
 
 
 def run_cli(*args):
@@ -175,7 +176,7 @@ def test_state_is_never_inside_the_output(tmp_path, exports):
     out = tmp_path / "out"
     build(exports, out, tmp_path / "state")
     assert not (out / "audit.jsonl").exists() and not (out / "cache").exists()
-    assert json.loads((tmp_path / "state" / "published.json").read_text(encoding="utf-8"))
+    assert published_entries(tmp_path / "state")
     assert TODAY  # builds above ran with the fixed clock
 
 

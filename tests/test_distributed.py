@@ -21,6 +21,7 @@ distributed = pytest.importorskip("distributed")
 
 from pipeline import render  # noqa: E402
 from pipeline import shards as sharding  # noqa: E402
+from pipeline.state import published_entries  # noqa: E402
 from pipeline.executor import DaskExecutor, LocalExecutor, make_executor  # noqa: E402
 from search import search_index  # noqa: E402
 from search.whoosh_index import CONTENTS  # noqa: E402
@@ -51,7 +52,7 @@ def _seed_state(source, target):
 
 
 def remote_decisions(state):
-    return [e["decision"] for e in json.loads((state / "published.json").read_text(encoding="utf-8")).values()]
+    return [e["decision"] for e in published_entries(state).values()]
 
 
 def test_dask_build_equals_local_build(tmp_path, sample_exports, cluster, monkeypatch):

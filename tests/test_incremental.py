@@ -95,7 +95,7 @@ def _audit_log_gone(exports, out, state):
 
 
 def _published_state_gone(exports, out, state):
-    (state / "published.json").unlink()
+    shutil.rmtree(state / "published")
 
 
 def _interrupted_swap(exports, out, state):

@@ -15,6 +15,7 @@ from conftest import ROOT, build, penalty, site_text, write_exports
 
 import publish
 from pipeline import audit
+from pipeline.state import published_entries
 
 # A sentence that only this decision's redacted text contains.
 MARKER = "在五一广场与被侵害人李某发生争执"
@@ -135,7 +136,7 @@ def test_audit_log_over_a_sequence_of_builds(site):
     for e in audit.read(state):
         assert len(e["content_hash"]) == 64 and e["time"]
     # first publication comes from the log, not from the build date
-    data = json.loads((state / "published.json").read_text(encoding="utf-8"))
+    data = published_entries(state)
     assert data["PEN-T-2"]["decision"]["first_published_on"] == "2026-11-20"
 
 

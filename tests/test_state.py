@@ -51,3 +51,46 @@ def test_an_emptied_bucket_leaves_no_file(tmp_path):
     assert len(list(folder.glob("*.pickle"))) == 1
     store.save({})
     assert list(folder.glob("*.pickle")) == []
+
+
+def test_published_entries_are_rewritten_only_where_they_changed_and_read_by_id(tmp_path):
+    from datetime import date
+
+    from pipeline.state import State, published_entries
+    from records.model import PublicDecision
+
+    def decision(i, text="正文"):
+        return PublicDecision(kind="penalty", id=f"P-{i}", slug=f"p-{i}", decision_no=f"第{i}号", decided_on=date(2026, 1, 1),
+                              organ="某机关", text_html=text, text_plain=text, parties=[], names_natural_person=False,
+                              content_hash=f"h{i}{text}")
+
+    state = State(tmp_path / "state")
+    records = {f"P-{i}": (decision(i), [f"张{i}"], "2027-01-01") for i in range(600)}
+    state.save_published(records)
+    files = _mtimes_json(state.published_dir)
+    assert published_entries(tmp_path / "state")["P-5"]["secrets"] == ["张5"]
+
+    records["P-7"] = (decision(7, "改过的正文"), ["张7"], "2027-01-01")
+    del records["P-9"]
+    state.save_published(records)
+    changed = {name for name, t in _mtimes_json(state.published_dir).items() if files.get(name) != t}
+    assert changed == {f"{Buckets.bucket('P-7'):03d}.json", f"{Buckets.bucket('P-9'):03d}.json", "index.json"}
+    assert state.load_published({"P-7", "P-9"}) == {"P-7": published_entries(state.root)["P-7"]}
+    assert published_entries(state.root)["P-7"]["decision"]["text_html"] == "改过的正文"
+    assert len(published_entries(state.root)) == 599
+
+
+def test_published_json_of_an_older_build_is_read_and_replaced(tmp_path):
+    import json
+
+    from pipeline.state import State
+
+    state = State(tmp_path / "state")
+    old = {"P-1": {"decision": {"id": "P-1"}, "secrets": ["张三"], "publicity_end": None}}
+    (state.root / "published.json").write_text(json.dumps(old), encoding="utf-8")
+    assert state.load_published({"P-1"}) == old
+    assert state.load_published() == old
+
+
+def _mtimes_json(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
