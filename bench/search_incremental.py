@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The search stage when ten decisions are published into a built site, old code against new.
 
-    .venv/bin/python bench/search_incremental.py [--published STATE/published.json] [--work DIR] [--whoosh]
+    .venv/bin/python bench/search_incremental.py [--published STATE] [--work DIR] [--whoosh]
 
 Reads the published decisions of a built site (default: the 10k benchmark's, ~6,950), then for
 each code path builds the static index of all of them (cold), then of them plus ten new ones
@@ -132,9 +132,9 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-search-incr-"))
     work.mkdir(parents=True, exist_ok=True)
     if not (work / "decisions.pickle").exists():
-        from pipeline.state import public_from_plain
+        from pipeline.state import public_from_plain, published_entries
 
-        data = json.loads(Path(args.published).read_text(encoding="utf-8"))
+        data = published_entries(Path(args.published))  # a --state folder, or published.json of an older one
         decisions = [public_from_plain(e["decision"]) for e in data.values()]
         (work / "decisions.pickle").write_bytes(pickle.dumps(decisions))
     count = len(pickle.loads((work / "decisions.pickle").read_bytes()))

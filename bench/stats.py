@@ -1,6 +1,6 @@
 """Figures of the statistics stage: cold, and publishing 10 new decisions into a built site.
 
-    .venv/bin/python bench/stats.py [--published STATE/published.json] [--new 10] [--before REV]
+    .venv/bin/python bench/stats.py [--published STATE] [--new 10] [--before REV]
     .venv/bin/python bench/stats.py --count 5000        # synthetic decisions instead
 
 Runs `stats.publish_stats` (figures, charts, their CSV, stats.json, decisions.csv/json) with a
@@ -51,9 +51,9 @@ class Writer:
 
 
 def _published(path: pathlib.Path):
-    from pipeline.state import public_from_plain
+    from pipeline.state import public_from_plain, published_entries
 
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    entries = published_entries(path)  # a --state folder, or published.json of an older one
     return [public_from_plain(e["decision"]) for e in entries.values()], []
 
 
