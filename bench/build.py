@@ -45,7 +45,12 @@ def build(exports: Path, output: Path, state: Path) -> dict:
     result = measured([PY, str(ROOT / "publish.py"), "build", "--exports", str(exports), "--output", str(output),
                        "--state", str(state), "--today", TODAY])
     log = state / "logs" / "last-build.json"
-    result["stages"] = json.loads(log.read_text())["timings"] if log.exists() else {}
+    figures = json.loads(log.read_text()) if log.exists() else {}
+    result["stages"] = figures.get("timings", {})
+    # the local pool's workers are children of a forkserver, not of the build: add what they used
+    workers = figures.get("pool_workers") or {}
+    result["cpu"] += workers.get("cpu", 0.0)
+    result["peak_mib"] = max(result["peak_mib"], workers.get("peak_kib", 0) / 1024)
     return result
 
 

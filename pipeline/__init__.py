@@ -287,6 +287,9 @@ def build(options: BuildOptions) -> BuildReport:
 
 def _write_figures(options: BuildOptions, report: BuildReport) -> None:
     """Per-stage figures of this build, for staff and bench/build.py (also when the gate stopped it)."""
+    from pipeline.timing import worker_usage
+
     figures = {"today": options.today.isoformat(), "published": report.published, "swapped": report.swapped,
-               "unchanged": report.unchanged, "leaks": len(report.leaks), "timings": report.timings}
+               "unchanged": report.unchanged, "leaks": len(report.leaks), "timings": report.timings,
+               "pool_workers": worker_usage()}
     atomic_write(Path(options.state) / "logs" / "last-build.json", json.dumps(figures, indent=1).encode("utf-8"))

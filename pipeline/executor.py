@@ -66,6 +66,26 @@ def _pool_context():
     return context
 
 
+class _Measured:
+    """`fn` on a pool worker, with the CPU seconds the call took there and the worker's peak
+    memory: the server's workers are not this process's children, so `getrusage` here never
+    sees them, and the build's figures would leave the pool's work out."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, item):
+        import resource
+
+        def cpu() -> float:
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            return usage.ru_utime + usage.ru_stime
+
+        start = cpu()
+        result = self.fn(item)
+        return result, cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 class LocalExecutor(Executor):
     """This machine: a process pool of `workers` (default: CPU cores, at most 2)."""
 
@@ -83,8 +103,11 @@ class LocalExecutor(Executor):
                 if done:
                     done(i, results[-1])
             return results
+        from pipeline import timing
+
         with ProcessPoolExecutor(min(self.workers, len(items)), mp_context=_pool_context()) as pool:
-            for i, result in enumerate(pool.map(fn, items)):
+            for i, (result, cpu, peak) in enumerate(pool.map(_Measured(fn), items)):
+                timing.add_worker_usage(cpu, peak)
                 results.append(result)
                 if done:
                     done(i, result)

@@ -6,17 +6,32 @@ import time
 from contextlib import contextmanager
 
 
+# CPU seconds and peak memory (KiB) reported by the local pool's workers (pipeline.executor),
+# which are children of the forkserver, not of this process
+_workers = {"cpu": 0.0, "peak_kib": 0}
+
+
+def add_worker_usage(cpu: float, peak_kib: int) -> None:
+    _workers["cpu"] += cpu
+    _workers["peak_kib"] = max(_workers["peak_kib"], peak_kib)
+
+
+def worker_usage() -> dict:
+    """What the pool's workers used so far: {"cpu": s, "peak_kib": KiB} (bench/build.py adds it)."""
+    return dict(_workers)
+
+
 def _cpu() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + _workers["cpu"]
 
 
 def _peak_mib() -> float:
-    """Peak resident memory so far, of this process and of the largest finished worker (MiB)."""
+    """Peak resident memory so far, of this process and of the largest worker (MiB)."""
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(me, kids) / 1024
+    return max(me, kids, _workers["peak_kib"]) / 1024
 
 
 class Timings(dict):
