@@ -7,7 +7,7 @@ so a text is clean exactly when each of its lines is, and a line found clean is 
 it appears. The memory in `--state/gate/` keeps, for the site online:
 
 - `secrets`: every secret its gate looked for (as strings: `--state` holds them anyway, in
-  published.json and the redaction cache; nothing in it is ever published);
+  the published state and the redaction cache; nothing in it is ever published);
 - `files`: each file's stamp (size, modification time, inode) when it was scanned;
 - chunks: every distinct line scanned, compressed, with a 128-bit digest of each.
 

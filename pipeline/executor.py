@@ -12,7 +12,7 @@ redaction stage writes its cache there, so a build cut short keeps what was alre
 
 What is sent is only what `fn` is given: the stages hand over records parsed from the export
 files, and the build's code with the redaction rules' word lists is uploaded to the workers
-(`ship_code`). The private state (`--state`: caches, audit log, published.json, indexes) is
+(`ship_code`). The private state (`--state`: caches, audit log, what was published, indexes) is
 never sent; the stages look there first and send only what is missing.
 """
 from __future__ import annotations
