@@ -16,14 +16,15 @@ from portal.listings import key_for
 MAX_URLS = 50_000
 
 
-def _urlset(origin: str, urls) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, lastmod in urls:
-        entry = f"<url><loc>{escape(origin + '/' + url)}</loc>"
+def _sitemap(root: str, item: str, origin: str, entries) -> str:
+    """A sitemap (`urlset` of `url`) or a sitemap index (`sitemapindex` of `sitemap`): (path, lastmod) each."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in entries:
+        entry = f"<{item}><loc>{escape(origin + '/' + path)}</loc>"
         if lastmod:
             entry += f"<lastmod>{lastmod}</lastmod>"
-        lines.append(entry + "</url>")
-    lines.append("</urlset>\n")
+        lines.append(entry + f"</{item}>")
+    lines.append(f"</{root}>\n")
     return "\n".join(lines)
 
 
@@ -36,23 +37,16 @@ def write_sitemap(out, settings: dict, summaries: dict, pages, listing_paths) ->
     urls += [(p.url, None) for p in sorted(pages, key=lambda p: p.url) if getattr(p, "url", "") and p.url != "lookup/"]
     urls += [(path, None) for path in listing_paths]
     index = [("sitemaps/pages.xml", None)]
-    out.raw("sitemaps/pages.xml", _urlset(origin, urls))
+    out.raw("sitemaps/pages.xml", _sitemap("urlset", "url", origin, urls))
     for (organ, year), rows in sorted(summaries.items()):
         entries = [(r.url, r.decided_on.isoformat()) for r in rows if not (noindex and r.names_natural_person)]
         for part in range(0, len(entries), MAX_URLS):
             chunk = entries[part:part + MAX_URLS]
             suffix = f"-{part // MAX_URLS + 1}" if part else ""
             name = f"sitemaps/{key_for(organ, 'o')}-{year}{suffix}.xml"
-            out.raw(name, _urlset(origin, chunk))
+            out.raw(name, _sitemap("urlset", "url", origin, chunk))
             index.append((name, max(lastmod for _, lastmod in chunk)))
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for name, lastmod in index:
-        entry = f"<sitemap><loc>{escape(origin + '/' + name)}</loc>"
-        if lastmod:
-            entry += f"<lastmod>{lastmod}</lastmod>"
-        lines.append(entry + "</sitemap>")
-    lines.append("</sitemapindex>\n")
-    out.raw("sitemap.xml", "\n".join(lines))
+    out.raw("sitemap.xml", _sitemap("sitemapindex", "sitemap", origin, index))
     out.raw(
         "robots.txt",
         "User-agent: *\nAllow: /\nDisallow: /progress/\nDisallow: /search/\n"
