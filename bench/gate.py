@@ -60,20 +60,11 @@ assert r.swapped and not r.leaks, (r.problems[:3], [str(l) for l in r.leaks[:3]]
 
 
 def add_new(exports: Path, count: int = 10) -> None:
-    """Ten new penalties: copies of existing ones with new ids and numbers (as bench/build.py)."""
-    import yaml
+    """Ten new penalties, made as bench/build.py makes the daily batch (its add_new_decisions)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build import add_new_decisions
 
-    sources = sorted((exports / "penalty").rglob("PEN-*.yaml"))[:count]
-    folder = exports / "penalty" / "bench-gate-new"
-    folder.mkdir(parents=True, exist_ok=True)
-    for i, path in enumerate(sources):
-        record = yaml.safe_load(path.read_text(encoding="utf-8"))
-        record["id"] = f"GATE-{i:04d}"
-        record["decision_no"] = record["decision_no"].replace("号", f"-闸{i}号")
-        record["case_no"] = None
-        record["exported_at"] = "2026-11-25T08:00:00+08:00"
-        (folder / f"GATE-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False),
-                                                    encoding="utf-8")
+    add_new_decisions(exports, count, tag="GATE")
 
 
 def new_secrets(n_records: int = 10, per_record: int = 30) -> dict[str, list[str]]:
