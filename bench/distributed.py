@@ -67,6 +67,14 @@ def _worker_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _pool_peak_mib() -> float:
+    """The largest local pool worker so far: its workers are children of a forkserver, not of
+    this process, so they report their peak with each result (pipeline.timing)."""
+    from pipeline.timing import worker_usage
+
+    return max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, worker_usage()["peak_kib"]) / 1024
+
+
 def _size_mib(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
@@ -110,8 +118,7 @@ def run_index(config: dict) -> dict:
 
     if config["workers"] <= 0:
         measure(LocalExecutor(2) if config["workers"] < 0 else None)
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        result["workers_mib"] = [child] if config["workers"] < 0 else []
+        result["workers_mib"] = [_pool_peak_mib()] if config["workers"] < 0 else []
         return result
     with local_cluster(config["workers"], result) as client:
         measure(DaskExecutor(client=client))
@@ -214,8 +221,7 @@ def run_one(config: dict) -> dict:
 
     if config["workers"] <= 0:
         measure("local")
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        result["workers_mib"] = [child] if config["shards"] else []
+        result["workers_mib"] = [_pool_peak_mib()] if config["shards"] else []
         return result
     with local_cluster(config["workers"], result) as client:
         measure(DaskExecutor(client=client))
@@ -275,7 +281,7 @@ def run_pages(config: dict) -> dict:
     elif route.startswith("pool"):
         LocalExecutor(2).map(sharding.render_shard, tasks, done)
         result["wall"] = time.perf_counter() - start
-        result["workers_mib"] = [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]
+        result["workers_mib"] = [_pool_peak_mib()]
     else:
         with local_cluster(2, result) as client:
             start = time.perf_counter()
