@@ -116,7 +116,10 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-build"))
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic exports (publish.py sample --seed)")
+    ap.add_argument("--baseline-up-to", type=int, default=None,
+                    help="run the baseline only for N up to this (Pagefind's memory grows with N)")
     args = ap.parse_args()
+    results: dict[int, dict] = {}
     for n in args.decisions:
         work = args.workdir / str(n)
         exports = work / "exports"
@@ -137,13 +140,41 @@ def main() -> None:
         same = build(exports, work / "output", work / "state")
         print(f"rebuild, nothing changed {fmt(same)}")
         stages(same)
-        if not args.skip_baseline:
+        results[n] = {"cold": cold, "new10": new10, "same": same}
+        summary(results, args.workdir)
+        if not args.skip_baseline and (args.baseline_up_to is None or n <= args.baseline_up_to):
             pelican, pagefind = baseline(exports, work / "baseline")
+            results[n]["baseline"] = {"pelican": pelican, "pagefind": pagefind}
             base_wall = pelican["wall"] + pagefind["wall"]
             print(f"baseline: pelican        {fmt(pelican)}")
             print(f"baseline: pagefind       {fmt(pagefind)}")
             print(f"ratios to the baseline's full build ({base_wall:.1f} s): cold {cold['wall'] / base_wall:.2f}x, "
                   f"10 new {new10['wall'] / base_wall:.1%}, nothing changed {same['wall'] / base_wall:.1%}")
+            summary(results, args.workdir)
+    print()
+    summary(results, args.workdir, show=True)
+
+
+def summary(results: dict[int, dict], workdir: Path, show: bool = False) -> None:
+    """The table across N (and how each N scales against the one before it); also saved as
+    <workdir>/results.json after every build, so a run stopped at 100k keeps what it measured."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "results.json").write_text(json.dumps({str(n): r for n, r in results.items()}, indent=1))
+    if not show:
+        return
+    print("| N | cold wall | cold CPU | cold peak | 10 new | nothing changed | baseline | cold/baseline | 10 new/baseline |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, r in results.items():
+        base = r.get("baseline")
+        base_wall = base["pelican"]["wall"] + base["pagefind"]["wall"] if base else None
+        ratios = (f"{r['cold']['wall'] / base_wall:.2f}x | {r['new10']['wall'] / base_wall:.1%}" if base_wall else "– | –")
+        print(f"| {n:,} | {r['cold']['wall']:.1f} s | {r['cold']['cpu']:.1f} s | {r['cold']['peak_mib']:,.0f} MiB | "
+              f"{r['new10']['wall']:.1f} s | {r['same']['wall']:.1f} s | {f'{base_wall:.1f} s' if base_wall else '–'} | {ratios} |")
+    sizes = sorted(results)
+    for small, large in zip(sizes, sizes[1:]):
+        a, b = results[small]["cold"], results[large]["cold"]
+        print(f"cold {large:,} against {small:,} ({large / small:.0f}x the decisions): wall {b['wall'] / a['wall']:.2f}x, "
+              f"CPU {b['cpu'] / a['cpu']:.2f}x, peak memory {b['peak_mib']:,.0f} MiB")
 
 
 if __name__ == "__main__":
