@@ -15,7 +15,8 @@ each in a fresh process, with this code and with the code in TREE (e.g. the comm
 - 10 new + 300 secrets: the same with 300 personal strings no gate knew (ten new parties' names,
   IDs, phones and addresses): they must be looked for in every page linked unchanged.
 
-It prints wall, CPU and peak memory (the whole process: Python, imports and the gate) of each.
+It prints wall, CPU and peak memory of each: the gate stage, with numpy and the redaction
+package already loaded as a build has them (peak memory: the whole process).
 A kept copy is reused by the next run (--fresh builds again). Ratios matter: the machine is shared.
 """
 from __future__ import annotations
@@ -89,6 +90,7 @@ import json, os, pickle, resource, sys, time
 from pathlib import Path
 tree, site, inputs, state, mode = sys.argv[1:6]
 sys.path.insert(0, tree)
+import numpy, redaction  # a build has them loaded before its gate (redaction stage, search index)
 from pipeline import _gate
 from pipeline.state import State
 with open(inputs, "rb") as f:

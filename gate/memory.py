@@ -23,7 +23,9 @@ the memory is dropped and the next gate scans the whole site again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
+import re
 import uuid
 import zlib
 from pathlib import Path
@@ -42,36 +44,54 @@ def stamp(st: os.stat_result) -> str:
 
 
 def walk(root: Path) -> dict[str, os.stat_result]:
-    """Every file under root (relative path -> stat), with one scandir per folder."""
+    """Every file under root (relative path -> stat), with one scandir per folder. Links to
+    folders are followed, as a host would serve them; a folder reached again through one (a link
+    back up the tree) is not read again."""
     out: dict[str, os.stat_result] = {}
-    stack, seen = [("", str(root))], set()
+    root_st = os.stat(root)
+    stack, seen = [("", str(root))], {(root_st.st_dev, root_st.st_ino)}
     while stack:
         prefix, folder = stack.pop()
-        st = os.stat(folder)
-        if (st.st_dev, st.st_ino) in seen:  # a link back to a folder already read
-            continue
-        seen.add((st.st_dev, st.st_ino))
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir():  # links to folders are followed, as a host would serve them
+                if entry.is_dir():
+                    if entry.is_symlink():  # only a link can lead back to a folder already read
+                        st = entry.stat()
+                        if (st.st_dev, st.st_ino) in seen:
+                            continue
+                        seen.add((st.st_dev, st.st_ino))
                     stack.append((f"{prefix}{entry.name}/", entry.path))
                 else:  # a file, or a link to one; a broken link fails closed when read
                     out[prefix + entry.name] = entry.stat() if entry.is_file() else entry.stat(follow_symlinks=False)
     return out
 
 
+_SHORT = re.compile(r"^.?$", re.M)
+
+
 class _Secrets:
     """The secrets of this build: NFKC strings of 2 characters or more, and their encodings."""
 
     def __init__(self, secrets: dict[str, list[str]]):
-        values = [v.strip() for vs in secrets.values() for v in vs]
-        single = [v for v in values if "\n" not in v]
+        # (loops over the 200,000 values of a 10k site run in C: map, join, split, set, regex)
+        values = list(map(str.strip, itertools.chain.from_iterable(secrets.values())))
+        joined = "\n".join(values)
+        single = values if joined.count("\n") == len(values) - 1 else [v for v in values if "\n" not in v]
         # NFKC of the joined values is NFKC of each (a line break is stable); one call, not 200,000
-        keys = set(_norm("\n".join(single)).split("\n")) if single else set()
-        keys.update(_norm(v) for v in values if "\n" in v)
-        self.all = {k for k in keys if len(k) >= 2}
-        self.multiline = {k for k in self.all if "\n" in k}  # never found in a single line
+        normalised = _norm(joined if single is values else "\n".join(single)) if single else ""
+        keys = set(normalised.split("\n")) if single else set()
+        keys.difference_update(_SHORT.findall(normalised))  # lines of 0 or 1 character
+        self.single = keys  # none holds a line break: NFKC never makes one
+        multiline = (_norm(v) for v in values if "\n" in v) if single is not values else ()
+        self.multiline = {k for k in multiline if len(k) >= 2}  # never found in a single line
+        self.all = self.single | self.multiline
+        self._single_list: list[str] | None = None
         self._encoded: dict[str, list[str]] = {}
+
+    def single_list(self) -> list[str]:
+        if self._single_list is None:
+            self._single_list = list(self.single)
+        return self._single_list
 
     def encoded_all(self, multiline: bool = False) -> list[str]:
         key = "multiline" if multiline else "single"
@@ -153,6 +173,87 @@ def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits:
     return [keys[i] for i in np.flatnonzero(keep)]
 
 
+class _BinaryKeys:
+    """The UTF-8 and GB18030 bytes of single-line secrets, BINARY_MIN_BYTES or more, looked for
+    in binary text (latin-1) without an automaton: every key begins with 6 bytes, read as one
+    48-bit number, and so does every position of the text. Positions whose first two bytes begin
+    no key are dropped at once (a table of 65,536 flags), the others are looked up among the
+    keys' sorted first 6 bytes, and only where some key begins so are the keys compared. A few
+    numpy passes over the text instead of building an automaton of 300,000 keys for each build
+    (the search index's postings are most of a build's new binary lines)."""
+
+    SLICE = 1 << 21
+    BUDGET = 200_000  # keys to compare one by one; more (text full of secrets' bytes): None
+
+    def __init__(self, keys: list[str]):
+        import numpy as np
+
+        self.np = np
+        blobs = [self._encode(keys, "utf-8"), self._encode(list(itertools.filterfalse(str.isascii, keys)), "gb18030")]
+        self.blob = b"\n".join(b for b in blobs if b)  # neither encoding has a 0x0A byte inside a character
+        data = np.frombuffer(self.blob, dtype=np.uint8)
+        breaks = np.flatnonzero(data == 10)
+        starts = np.concatenate([[0], breaks + 1]).astype(np.int64)
+        ends = np.concatenate([breaks, [len(self.blob)]]).astype(np.int64)
+        long = ends - starts >= BINARY_MIN_BYTES
+        starts, ends = starts[long], ends[long]
+        prefixes = self._windows(self.blob, 0, len(self.blob))[starts] if len(starts) else np.zeros(0, np.uint64)
+        order = np.argsort(prefixes, kind="stable")
+        self.prefixes, self.starts, self.ends = prefixes[order], starts[order], ends[order]
+        self.first = np.zeros(1 << 16, dtype=bool)
+        self.first[(self.prefixes & np.uint64(0xFFFF)).astype(np.intp)] = True
+
+    @staticmethod
+    def _encode(keys: list[str], encoding: str) -> bytes:
+        try:
+            return "\n".join(keys).encode(encoding)
+        except UnicodeEncodeError:  # a lone surrogate: the keys that have an encoding
+            out = []
+            for k in keys:
+                try:
+                    out.append(k.encode(encoding))
+                except UnicodeEncodeError:
+                    continue
+            return b"\n".join(out)
+
+    def _windows(self, data: bytes, start: int, end: int):
+        """The 6 bytes at each position start..end-1 of data (zeros past its end), as numbers."""
+        np = self.np
+        padded = data if end + 8 <= len(data) else data[start:] + bytes(8)
+        offset = start if padded is data else 0
+        eight = np.ndarray(shape=(end - start,), dtype="<u8", buffer=padded, offset=offset, strides=(1,))
+        return eight & np.uint64(0xFFFFFFFFFFFF)
+
+    def find(self, text: str) -> bool | None:
+        """Whether a key occurs in text; None when too many places would be compared."""
+        np = self.np
+        if not len(self.prefixes):
+            return False
+        data = text.encode("latin-1")
+        hits, budget = [], self.BUDGET
+        for start in range(0, len(data), self.SLICE):
+            end = min(len(data), start + self.SLICE)
+            pad = data if end + 8 <= len(data) else data[start:] + bytes(8)
+            two = np.ndarray(shape=(end - start,), dtype="<u2", buffer=pad, offset=start if pad is data else 0,
+                             strides=(1,))
+            at = np.flatnonzero(self.first[two])
+            if not len(at):
+                continue
+            values = self._windows(data, start, end)[at]
+            low = np.searchsorted(self.prefixes, values, "left")
+            high = np.searchsorted(self.prefixes, values, "right")
+            some = high > low
+            budget -= int((high - low)[some].sum())
+            if budget < 0:
+                return None
+            hits.extend(zip((at[some] + start).tolist(), low[some].tolist(), high[some].tolist()))
+        for at, low, high in hits:
+            for j in range(low, high):
+                if data.startswith(self.blob[self.starts[j]:self.ends[j]], at):
+                    return True
+        return False
+
+
 def _digests(lines: list[str], kind: str) -> bytes:
     encoding = "latin-1" if kind == "b" else "utf-8"
     return b"".join(hashlib.blake2b(line.encode(encoding, "surrogatepass" if kind == "t" else "strict"),
@@ -160,24 +261,43 @@ def _digests(lines: list[str], kind: str) -> bytes:
 
 
 class _Known:
-    """The digests of stored lines of one kind, sorted, for membership tests in bulk."""
+    """The digests of stored lines of one kind, for membership tests in bulk: per chunk, sorted
+    by their first 8 bytes (as a number) with the other 8 alongside, so that a lookup is a
+    binary search and nothing is sorted when the memory is loaded. A digest counts as known
+    only when all 16 bytes match; two digests sharing their first 8 bytes may make a known line
+    look new (scanned again), never the reverse."""
 
     def __init__(self, blobs: list[bytes]):
         import numpy as np
 
         self.np = np
-        self.keys = np.sort(np.frombuffer(b"".join(blobs), dtype="S16")) if blobs else np.zeros(0, dtype="S16")
+        self.parts = [self._split(b) for b in blobs if b]
+
+    def _split(self, blob: bytes):
+        pairs = self.np.frombuffer(blob, dtype="<u8").reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1]
+
+    @staticmethod
+    def ordered(digests: bytes) -> bytes:
+        """The digests sorted as _Known reads them."""
+        import numpy as np
+
+        pairs = np.frombuffer(digests, dtype="<u8").reshape(-1, 2)
+        return pairs[np.argsort(pairs[:, 0], kind="stable")].tobytes()
 
     def missing(self, digests: bytes):
         np = self.np
-        query = np.frombuffer(digests, dtype="S16")
-        if not len(self.keys):
-            return np.ones(len(query), dtype=bool)
-        return ~np.isin(query, self.keys, assume_unique=False)
+        hi, lo = self._split(digests)
+        missing = np.ones(len(hi), dtype=bool)
+        for keys_hi, keys_lo in self.parts:
+            if not len(keys_hi) or not missing.any():
+                continue
+            at = np.minimum(np.searchsorted(keys_hi, hi), len(keys_hi) - 1)
+            missing &= ~((keys_hi[at] == hi) & (keys_lo[at] == lo))
+        return missing
 
     def add(self, digests: bytes) -> None:
-        np = self.np
-        self.keys = np.sort(np.concatenate([self.keys, np.frombuffer(digests, dtype="S16")]))
+        self.parts.append(self._split(self.ordered(digests)))
 
 
 class _Store:
@@ -199,8 +319,9 @@ class _Store:
         name = f"{kind}-{uuid.uuid4().hex}"
         encoding = "latin-1" if kind == "b" else "utf-8"
         text = "\n".join(lines).encode(encoding, "surrogatepass" if kind == "t" else "strict")
-        (self.folder / f"{name}.z").write_bytes(zlib.compress(text, 1))
-        (self.folder / f"{name}.keys").write_bytes(digests)
+        # binary lines (search postings, encrypted files) hardly compress: stored, not deflated
+        (self.folder / f"{name}.z").write_bytes(zlib.compress(text, 0 if kind == "b" else 1))
+        (self.folder / f"{name}.keys").write_bytes(_Known.ordered(digests))
         return {"name": name, "kind": kind, "chars": sum(map(len, lines)) + len(lines)}
 
     def complete(self, chunks: list[dict]) -> bool:
@@ -244,16 +365,17 @@ class _Batch:
         self.chunks: list[dict] = []
         self.hit = False
         self._full: dict[str, Automaton] = {}
+        self._binary: _BinaryKeys | None = None
 
     def add(self, kind: str, text: str) -> None:
         target = self.lines[kind]
-        before = len(target)
-        for line in text.split("\n"):
-            if line not in target:
-                target[line] = None
-                self.size += len(line)
-        if len(target) != before and self.size > BATCH_CHARS:
-            self.flush()
+        fresh = [line for line in text.split("\n") if line not in target]
+        if fresh:
+            before = len(target)
+            target.update(dict.fromkeys(fresh))
+            self.size += sum(map(len, fresh)) if len(target) - before == len(fresh) else sum(map(len, set(fresh)))
+            if self.size > BATCH_CHARS:
+                self.flush()
 
     def flush(self) -> None:
         for kind, lines in self.lines.items():
@@ -276,7 +398,7 @@ class _Batch:
     def _automaton(self, kind: str, text: str) -> Automaton:
         if kind in self._full:
             return self._full[kind]
-        keys = self.secrets.encoded_all() if kind == "b" else [k for k in self.secrets.all if "\n" not in k]
+        keys = self.secrets.encoded_all() if kind == "b" else self.secrets.single_list()
         if len(keys) > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
             candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates(text, keys)
             if len(candidates) < len(keys) // 2:
@@ -285,6 +407,12 @@ class _Batch:
         return self._full[kind]
 
     def _scan(self, kind: str, text: str) -> bool:
+        if kind == "b":
+            if self._binary is None:
+                self._binary = _BinaryKeys(self.secrets.single_list())
+            found = self._binary.find(text)
+            if found is not None:
+                return found
         if next(self._automaton(kind, text).find(text), None) is not None:
             return True
         return kind == "t" and next(find_patterns(text), None) is not None
@@ -315,9 +443,10 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     batch = _Batch(store, known, wanted)
     leaks: list[Leak] = []
     scanned = sorted(set(files) - trusted)
+    root = str(staging)
     for rel in scanned:
         try:
-            with open(staging / rel, "rb") as f:
+            with open(os.path.join(root, rel), "rb") as f:
                 data = f.read()
             for name, text in _contents(rel, data, rel):
                 if isinstance(text, Binary):

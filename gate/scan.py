@@ -174,9 +174,19 @@ class Binary(str):
     """Bytes that are not text, as latin-1: scanned for secrets' UTF-8 and GB18030 bytes."""
 
 
+def _suffix(name: str) -> str:
+    """pathlib.PurePosixPath(name).suffix.lower(), without making a path object per file."""
+    base = name.rsplit("/", 1)[-1]
+    if not base or base == ".":  # "a/", "a/.": pathlib names the folder before
+        parts = [p for p in name.split("/") if p and p != "."]
+        base = parts[-1] if parts else ""
+    i = base.rfind(".")
+    return base[i:].lower() if 0 < i < len(base) - 1 else ""
+
+
 def _contents(display: str, data: bytes, name: str):
     """(display name, text) of a file, opening archives and compressed files; name decides the type."""
-    suffix = pathlib.Path(name).suffix.lower()
+    suffix = _suffix(name)
     if suffix == ".gz":
         yield from _contents(display, gzip.decompress(data), name[:-3])
     elif suffix == ".bz2":

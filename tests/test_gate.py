@@ -284,3 +284,98 @@ def test_candidates_keep_every_key_that_occurs():
     long = [k for k in keys if len(k) >= 6]
     assert {k for k in long if k in text} <= set(_candidates(text, long, (6, 8), 27))
     assert len(_candidates(text, keys)) < len(keys) // 2
+
+
+def test_suffix_is_pathlibs():
+    import pathlib
+    import random
+
+    from gate.scan import _suffix
+
+    rnd = random.Random(11)
+    names = ["a.html", "a/b.tar.GZ", ".bashrc", "foo.", "a.b/c", "x/.gz", "", "a..gz", "dir.d/", "a/.", "..ZZ", "x.png/."]
+    names += ["".join(rnd.choice("ab./Z") for _ in range(rnd.randint(0, 9))) for _ in range(50_000)]
+    for name in names:
+        assert _suffix(name) == pathlib.PurePosixPath(name).suffix.lower(), name
+
+
+def test_binary_keys_find_exactly_what_a_plain_search_finds():
+    # the search index's postings are looked for secrets' bytes without an automaton
+    import random
+
+    from gate.memory import _BinaryKeys, _Secrets
+
+    rnd = random.Random(5)
+    keys = sorted({"".join(rnd.choice("张三丰李四王五赵福州市0123456789X") for _ in range(rnd.randint(2, 9)))
+                   for _ in range(2000)}) + ["\ud800abcdefg"]  # a lone surrogate has no encoding
+    plain = [k for k in keys if "\ud800" not in k]
+    encoded = _Secrets.encoded(plain)
+    found = 0
+    for size in (1, 7, 1 << 21):  # slices of the text: a key across two of them is still found
+        finder = _BinaryKeys(keys)
+        finder.SLICE = size
+        for _ in range(1500):
+            data = bytes(rnd.randrange(256) for _ in range(rnd.randint(0, 60)))
+            for _ in range(rnd.randint(0, 2)):
+                e = rnd.choice(plain).encode(rnd.choice(["utf-8", "gb18030"]))
+                at = rnd.randint(0, len(data))
+                data = data[:at] + e + data[at:]
+            text = data.decode("latin-1")
+            expect = any(k in text for k in encoded)
+            found += expect
+            assert finder.find(text) is expect, (size, text)
+    assert found > 1000
+    finder.BUDGET = 0  # too many places to compare: the caller uses the automaton
+    assert finder.find("福州市".encode().decode("latin-1")) is None
+
+
+def test_changed_binary_line_with_an_old_secret_is_caught(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import check
+
+    blob = b"\x00\x8f\xff\x10" * 40 + b"\n" + b"\x01\x02" * 30
+    site, folder, memory_ = _online(tmp_path, {"search/p.bin": blob, "index.html": PUBLIC}, SECRETS)
+    # the postings file is rewritten (not kept) and one line now holds a known secret's bytes
+    for enc, budget in (("utf-8", 200_000), ("gb18030", 200_000), ("gb18030", 0)):
+        monkeypatch.setattr(memory._BinaryKeys, "BUDGET", budget)  # 0: the automaton's way
+        (site / "search/p.bin").write_bytes(blob.replace(b"\x01\x02" * 4, "张三丰".encode(enc), 1))
+        leaks, _ = check(site, SECRETS, {"index.html"}, memory_, folder, "v1")
+        assert [(l.file, l.record) for l in leaks] == [("search/p.bin", "samples/x.yaml (id=PEN-1)")], enc
+
+
+def test_known_digest_needs_all_16_bytes(tmp_path):
+    from gate.memory import _digests, _Known
+
+    digests = _digests(["第一行", "第二行", "第三行"], "t")
+    known = _Known([_Known.ordered(digests)])
+    assert not known.missing(digests).any()
+    twin = digests[:8] + bytes(8)  # same first 8 bytes as a known line, other last 8
+    assert known.missing(twin).tolist() == [True]
+    assert known.missing(_digests(["第四行"], "t")).tolist() == [True]
+    known.add(_digests(["第四行"], "t"))
+    assert not known.missing(_digests(["第四行", "第二行"], "t")).any()
+
+
+def test_incomplete_or_outgrown_memory_scans_everything(tmp_path):
+    from gate.memory import CHUNKS_MAX, check
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>"}, SECRETS)
+    new = {**SECRETS, "n (id=PEN-9)": ["金山"]}
+    claim = {**memory, "secrets": memory["secrets"] + ["金山"]}  # as if 金山 had been looked for
+    assert check(site, new, _all(site), claim, folder, "v1")[0] == []
+    outgrown = {**claim, "chunks": claim["chunks"] * (CHUNKS_MAX + 1)}
+    assert [l.file for l in check(site, new, _all(site), outgrown, folder, "v1")[0]] == ["a.html"]
+    for path in folder.glob("*.keys"):
+        path.unlink()  # a chunk of the memory lost: nothing it stood for is trusted
+    assert [l.file for l in check(site, new, _all(site), claim, folder, "v1")[0]] == ["a.html"]
+
+
+def test_walk_follows_folder_links_once(tmp_path):
+    import os
+
+    from gate.memory import walk
+
+    site = _site(tmp_path / "site", {"a/x.html": PUBLIC, "b/y.html": PUBLIC})
+    os.symlink(site / "a", site / "b" / "to-a")
+    os.symlink(site, site / "a" / "loop")  # back up to the top: not read again
+    assert set(walk(site)) == {"a/x.html", "b/y.html", "b/to-a/x.html"}
