@@ -6,28 +6,35 @@ it (issue 5). A bigram index cannot disagree with itself: every query of two or 
 is cut into the same pairs the text was, so recall is complete by construction, and the
 positions make a phrase exact (exact matches rank first).
 
-Layout under `<site>/search/` (format 4):
+Layout under `<site>/search/` (format 5):
 
-- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to every file
-  below but `facets.bin`, so those can be cached for good; the page preloads `meta.json` and
-  `facets.bin`, which are revalidated), the shard counts, the field names, the facet tables
-  (organs, offences, kinds, penalty types) and, per year, the first decision of that year
-  (oldest year first);
+- `meta.json`: counts, the version (a hash of the index: the browser adds `?v=` to the `docs`
+  files; the page preloads `meta.json` and `facets.bin`, which are revalidated), the segments,
+  the card chunk, the field names, the facet tables (organs, offences, kinds, penalty types) and,
+  per year, the first decision of that year (oldest year first);
 - `facets.bin`: four columns of one byte per decision: organ, offence (0: none), kind,
   penalty-type bits. Decisions are numbered oldest first (by date, then number and id), so
-  sorting by date is sorting by number, a year is a range, and the usual change, new decisions
-  that are the newest, only appends: the numbers, the cards and the postings of the others stay;
-- `pairs/<n>.bin`: the document lists of the pairs of characters whose hash is n (see
-  `shard_of`), for query words of two characters;
-- `triples/<n>.bin`: the document lists of the triples whose hash is n, each followed by its
-  positions, for words of three or more characters: a word's candidates are the decisions
-  holding the triples that tile it (at 0, 3, 6, … and the last, which together cover every
-  character), and their positions, one after the other, decide. So a query needs one round of
-  requests, all at once, one small file per distinct pair or tiling triple;
-- `cards/<k>.json`: what a result's heading and facts line need that `facets.bin` lacks, for
-  decisions `k * CARD_CHUNK` to `(k + 1) * CARD_CHUNK - 1`: a list of [number, link, date,
-  penalties] (128 decisions gzip to ~1.6 KB, so the first page of results costs a few of them,
-  not one request per hit);
+  sorting by date is sorting by number and a year is a range;
+- `s/<name>/`: one segment of the numbering (`segment_bounds`): the base, every decision dated
+  before the first day of the month before the newest decision's month, and the recent
+  segment, the rest. The usual change, a day's new decisions (the newest), changes the recent
+  segment only; the base changes when a decision in it leaves or changes, or once a month when
+  the cut moves. A segment's decisions are numbered from 0 in it (`meta.json` gives the number
+  of its first one in the whole index), and its folder is named by a digest of its decisions'
+  links and contents and of this code (`segment_name`): a folder keeps its bytes, so the browser
+  caches it for good (`?v=<name>`), and a build links it from the site online without making a
+  posting (`SegmentCache`). In it:
+  - `pairs/<n>.bin`: the document lists of the pairs of characters whose hash is n (see
+    `shard_of`), for query words of two characters;
+  - `triples/<n>.bin`: the document lists of the triples whose hash is n, each followed by its
+    positions, for words of three or more characters: a word's candidates are the decisions
+    holding the triples that tile it (at 0, 3, 6, … and the last, which together cover every
+    character), and their positions, one after the other, decide. So a query needs one round
+    of requests, all at once, one small file per segment and distinct pair or tiling triple;
+  - `cards/<k>.json`: what a result's heading and facts line need that `facets.bin` lacks, for
+    the segment's decisions `k * CARD_CHUNK` to `(k + 1) * CARD_CHUNK - 1`: a list of [number,
+    link, date, penalties] (128 decisions gzip to ~1.6 KB, so the first page of results costs
+    a few of them, not one request per hit);
 - `docs/<link>.json` (the decision's link without its last slash, e.g.
   `docs/decisions/pen-1.json`): its searchable fields (`{"f": [...]}` in the order of `fields`),
   fetched for the results shown, after they are shown, to cut their snippets. Named by link,
@@ -45,8 +52,9 @@ How it is computed: each decision is analysed once (its fields squeezed, `analys
 in a cache keyed by its content (`AnalysisCache`, in the build's cache folder), so a build
 that adds ten decisions squeezes ten. The postings of all decisions are then made with numpy
 from the squeezed texts (`_postings`, in slices of terms so memory stays bounded) and encoded
-into shards; with a `PageWriter` a file whose bytes the site online already has is linked from
-it, and a decision's `docs` file is not even made again while its content is the same.
+into shards, segment by segment; with a `PageWriter` a segment the site online has is linked
+whole without a posting made, a file whose bytes the site online already has is linked from it,
+and a decision's `docs` file is not even made again while its content is the same.
 """
 from __future__ import annotations
 
@@ -56,7 +64,9 @@ import logging
 import os
 import pickle
 import shutil
+import bisect
 import struct
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,14 +78,17 @@ from search.document import document
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 CARD_CHUNK = 128  # decisions per cards/<k>.json (mirrored from meta.json by search.js)
 TARGET_SHARD_BYTES = 6_000  # before gzip
+RECENT_SHARD_BYTES = 24_000  # the recent segment's: fewer files for new decisions to change
+RECENT_MONTHS = 1  # the recent segment starts this many months before the newest decision's month
 MAX_SHARDS = 8192
 FIELDS = ["decision_no", "kind", "organ", "date", "offence", "legal_basis", "penalties", "parties", "other", "text"]
 PENALTY_BITS = list(PENALTY_TYPES)  # bit i set: the decision imposes PENALTY_BITS[i]
 KINDS = list(KIND_NAMES)
 SLICE_POSTINGS = 1_000_000  # postings sorted and encoded at once (~100 bytes each at the peak)
+SELECT_BLOCK = 1 << 22  # units of text masked at once to find a slice's postings
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -216,7 +229,7 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor
         cache.added = len(found)
     analyses = [cache.entries[k] for k in keys]
     analyse_s = time.perf_counter() - clock
-    stats = assemble(ordered, analyses, Path(site_dir), out)
+    stats = assemble(ordered, analyses, Path(site_dir), out, SegmentCache(cache_dir))
     cache.save(keys)
     stats.update(parts=parts, analysed=len(missing), analyse_s=round(analyse_s, 2))
     return stats
@@ -342,8 +355,24 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
     cuts.append(65536)
     doc_bits = max(1, int(len(starts) - 1).bit_length())
 
+    def select(lo: int, hi: int) -> np.ndarray:
+        """Where the terms of the slice begin, block by block of the text: the masks of a block at
+        a time (three masks of the whole text, for every slice on two threads, were ~1 GB at 100k)."""
+        if len(cuts) == 2:
+            return np.flatnonzero(valid)
+        parts = []
+        for b in range(0, len(valid), SELECT_BLOCK):
+            f = first_units[b : b + SELECT_BLOCK]
+            m = f >= lo
+            m &= f < hi
+            m &= valid[b : b + SELECT_BLOCK]
+            found = np.flatnonzero(m)
+            if len(found):
+                parts.append(found + b)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     def one(lo: int, hi: int) -> tuple[np.ndarray, list[bytes]]:
-        mine = np.flatnonzero(valid & (first_units >= lo) & (first_units < hi)) if len(cuts) > 2 else np.flatnonzero(valid)
+        mine = select(lo, hi)
         if not len(mine):
             return np.zeros(0, np.int64), []
         code = text[mine].astype(np.int64) << 16
@@ -392,13 +421,13 @@ def _postings(text: np.ndarray, starts: np.ndarray, width: int) -> tuple[list[np
     return [c for c, _ in done], [blob for _, data in done for blob in data]
 
 
-def _shard_files(codes: np.ndarray, data: list[bytes], width: int):
+def _shard_files(codes: np.ndarray, data: list[bytes], width: int, target: int = TARGET_SHARD_BYTES):
     """The shard files of terms (`codes` in order of units, their `data`), one after the other: a
-    power of two of them, about TARGET_SHARD_BYTES each."""
+    power of two of them, about `target` bytes each."""
     lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
     size = int(lengths.sum())
     shards = 1
-    while shards < MAX_SHARDS and size / shards > TARGET_SHARD_BYTES:
+    while shards < MAX_SHARDS and size / shards > target:
         shards *= 2
     units = [(codes >> (16 * (width - 1 - i))) & 0xFFFF for i in range(width)]
     h = np.zeros(len(codes), dtype=np.int64)
@@ -425,33 +454,96 @@ def _shard_files(codes: np.ndarray, data: list[bytes], width: int):
         t += count
 
 
-def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Path, out=None) -> dict:
-    """Write the index files of the decisions `ordered` (numbered in that order) from their
-    analyses. With `out`, files the site online has are linked, not written."""
+def segment_bounds(ordered: list[PublicDecision]) -> list[tuple[int, int]]:
+    """Where the segments of the index begin and end in the numbering (oldest first): the base,
+    every decision dated before the first day of the month before the newest decision's, and the
+    recent segment, the rest (one segment when there is no older decision). A function of the
+    decisions alone, so a build from nothing cuts where an incremental one does; the cut moves
+    once a month, when the first decision of a new month comes."""
+    if not ordered:
+        return []
+    newest = ordered[-1].decided_on
+    m = newest.year * 12 + newest.month - 1 - RECENT_MONTHS
+    cut_date = date(m // 12, m % 12 + 1, 1)
+    cut = bisect.bisect_left([d.decided_on for d in ordered], cut_date)
+    return [(0, cut), (cut, len(ordered))] if cut else [(0, len(ordered))]
+
+
+@lru_cache(maxsize=1)
+def _segment_code() -> str:
+    """Everything a segment's bytes depend on besides its decisions: this module (the encoding)
+    and what the analyses are made by."""
+    h = hashlib.sha256(_code_version().encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def segment_name(decisions: list[PublicDecision], target: int) -> str:
+    """A segment's folder: a digest of the links and contents of its decisions in order and of the
+    code, so a segment with the same name has the same bytes (it is linked, not made again)."""
+    h = hashlib.sha256(f"{_segment_code()} {target}\n".encode())
+    for d in decisions:
+        h.update(f"{d.url} {content_key(d)}\n".encode("utf-8"))
+    return h.hexdigest()[:20]
+
+
+def _segment_files(info: dict) -> list[str]:
+    """The files of a segment, under `search/`."""
+    base = f"s/{info['name']}"
+    return ([f"{base}/pairs/{i}.bin" for i in range(info["pair_shards"])]
+            + [f"{base}/triples/{i}.bin" for i in range(info["triple_shards"])]
+            + [f"{base}/cards/{k}.json" for k in range(info["cards"])])
+
+
+class SegmentCache:
+    """What the last build knew of its segments (name -> shard counts and figures), in the cache
+    folder: with it, a segment whose name is unchanged and whose files the site online still has
+    as the last build wrote them is linked without a posting being made."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.path = Path(cache_dir) / "search" / "segments.json" if cache_dir else None
+        self.entries: dict[str, dict] = {}
+        if self.path is not None:
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                pass
+            except Exception as exc:  # a damaged cache is only slower
+                log.warning("%s 已损坏, 重新计算: %s", self.path, exc)
+                self.entries = {}
+
+    def save(self, infos: list[dict]) -> None:
+        if self.path is None:
+            return
+        keep = {i["name"]: i for i in infos}
+        if keep == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(keep, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _text_of(joined: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The squeezed texts one after the other as UTF-16 units, each followed by a NUL, and where
+    each begins (one more entry: the end). Filled text by text: no joined copy of them all."""
+    lengths = np.fromiter(map(len, joined), dtype=np.int64, count=len(joined))  # all in the BMP (squeeze)
+    starts = np.zeros(len(joined) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=starts[1:])
+    text = np.zeros(max(0, int(starts[-1]) - 1), dtype=np.uint16)
+    for at, s in zip(starts.tolist(), joined):
+        if s:
+            text[at : at + len(s)] = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)
+    return text, starts
+
+
+def _make_segment(info: dict, analyses: list[tuple], emit) -> float:
+    """Postings and cards of one segment (its decisions numbered from 0), through `emit`; fills
+    `info` with the shard counts and figures. Returns the seconds spent on postings."""
     import time
 
-    root = Path(site_dir) / "search"
-    total = len(ordered)
-    if out is None:
-        for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards"):
-            shutil.rmtree(root / sub, ignore_errors=True)
-    digest = hashlib.sha256()  # of every file but meta.json; docs by what they are made of
-    writer = _Writer(root, out)
-
-    def emit(rel: str, blob: bytes) -> None:
-        digest.update(rel.encode("utf-8"))
-        digest.update(blob)
-        writer.write(rel, blob)
-
-    clock = time.perf_counter()
-    joined = [a[0] for a in analyses]
-    lengths = np.fromiter(map(len, joined), dtype=np.int64, count=total)
-    starts = np.zeros(total + 1, dtype=np.int64)
-    np.cumsum(lengths + 1, out=starts[1:])
-    text = np.frombuffer("\0".join(joined).encode("utf-16-le"), dtype=np.uint16) if total else np.zeros(0, np.uint16)
-    del joined, lengths
-    term_count = 0
-    sizes, shard_counts = {}, {}
+    text, starts = _text_of([a[0] for a in analyses])
+    base = f"s/{info['name']}"
     postings_s = 0.0
     for width, name in ((2, "pairs"), (3, "triples")):
         t = time.perf_counter()
@@ -462,17 +554,108 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
         else:
             codes, data = np.zeros(0, np.int64), []
         postings_s += time.perf_counter() - t
-        term_count += len(data)
-        sizes[name] = shard_counts[name] = 0
-        for s, blob in enumerate(_shard_files(codes, data, width)):
-            emit(f"{name}/{s}.bin", blob)
-            shard_counts[name] += 1
-            sizes[name] += len(blob)
+        info["terms"] += len(data)
+        count = 0
+        for s, blob in enumerate(_shard_files(codes, data, width, info["target"])):
+            emit(f"{base}/{name}/{s}.bin", blob)
+            count += 1
+            info["bytes"] += len(blob)
+        info[f"{name[:-1]}_shards"] = count
         del data, codes
     del text
-    for k in range(0, total, CARD_CHUNK):
-        emit(f"cards/{k // CARD_CHUNK}.json", json.dumps(
+    for k in range(0, len(analyses), CARD_CHUNK):
+        emit(f"{base}/cards/{k // CARD_CHUNK}.json", json.dumps(
             [a[1] for a in analyses[k : k + CARD_CHUNK]], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    info["cards"] = -(-len(analyses) // CARD_CHUNK)
+    return postings_s
+
+
+def _link_online(out, rels: list[str], stamps: list[str], made: set[str] | None = None) -> bool:
+    """Link files from the site online into the new site, as `PageWriter._reuse` does (each must
+    still be the very file the last build wrote: its stamp), with less work a file: a segment
+    and the `docs` files are thousands of them. All or none: False, and nothing linked, when one
+    of them is not the file recorded."""
+    from portal.writing import _stamp
+
+    if out.previous is None:
+        return False
+    prev, new = str(out.previous), str(out.output_path)
+    for rel, stamp in zip(rels, stamps):
+        try:
+            if _stamp(os.stat(f"{prev}/{rel}")) != stamp:
+                return False
+        except OSError:
+            return False
+    made = set() if made is None else made  # folders made already
+    for rel in rels:
+        target = f"{new}/{rel}"
+        parent = target.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(f"{prev}/{rel}", target)
+        except OSError:  # another file system, or links not allowed: copy the bytes
+            shutil.copyfile(f"{prev}/{rel}", target)
+        out.kept.add(rel)
+    return True
+
+
+def _reuse_segment(out, info: dict) -> bool:
+    """Link a segment's files from the site online, when the last build wrote them for this very
+    segment (their `PageWriter` keys) and they are still the files it wrote."""
+    key = f"search-seg-{info['name']}"
+    rels = [f"search/{rel}" for rel in _segment_files(info)]
+    olds = [out.old_keys.get(rel, "").partition(" ") for rel in rels]
+    if not rels or any(old[0] != key for old in olds) or not _link_online(out, rels, [old[2] for old in olds]):
+        return False
+    for rel, (_, _, stamp) in zip(rels, olds):
+        out.new_keys[rel] = f"{key} {stamp}"
+    return True
+
+
+def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Path, out=None,
+             segments: SegmentCache | None = None) -> dict:
+    """Write the index files of the decisions `ordered` (numbered in that order) from their
+    analyses. With `out`, files the site online has are linked, not written, and a segment the
+    site online has (`segments` knows its shard counts) is linked whole: its postings are not
+    made at all."""
+    import time
+
+    from portal.writing import _stamp
+
+    root = Path(site_dir) / "search"
+    total = len(ordered)
+    if out is None:
+        for sub in ("shards", "terms", "pos", "pairs", "triples", "docs", "cards", "s"):
+            shutil.rmtree(root / sub, ignore_errors=True)
+    writer = _Writer(root, out)
+    known = segments.entries if segments is not None else {}
+
+    clock = time.perf_counter()
+    postings_s = 0.0
+    infos: list[dict] = []
+    bounds = segment_bounds(ordered)
+    for k, (lo, hi) in enumerate(bounds):
+        target = RECENT_SHARD_BYTES if len(bounds) > 1 and k == len(bounds) - 1 else TARGET_SHARD_BYTES
+        name = segment_name(ordered[lo:hi], target)
+        info = known.get(name)
+        if info is not None and out is not None and _reuse_segment(out, info):
+            writer.linked += len(_segment_files(info))
+            infos.append(dict(info, first=lo, reused=True))
+            continue
+        info = {"name": name, "count": hi - lo, "target": target, "terms": 0, "bytes": 0}
+        made: list[str] = []
+
+        def emit(rel: str, blob: bytes) -> None:
+            writer.write(rel, blob)
+            made.append(rel)
+
+        postings_s += _make_segment(info, analyses[lo:hi], emit)
+        if out is not None:
+            for rel in made:
+                out.new_keys[f"search/{rel}"] = f"search-seg-{name} {_stamp((out.output_path / 'search' / rel).stat())}"
+        infos.append(dict(info, first=lo, reused=False))
     facet_rows = [a[2] for a in analyses]
     organs = sorted({f[0] for f in facet_rows})
     offences = sorted({f[1] for f in facet_rows if f[1]})
@@ -486,18 +669,20 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
             years.append([f[4], n])
     facets = (bytes(organ_ix[f[0]] for f in facet_rows) + bytes(offence_ix.get(f[1], 0) for f in facet_rows)
               + bytes(f[2] for f in facet_rows) + bytes(f[3] for f in facet_rows))
-    emit("facets.bin", facets)
-    # docs: a decision's file depends on its content only, so the version covers them by that
-    docs_key = hashlib.sha256(_code_version().encode())
+    writer.write("facets.bin", facets)
+    # the version: of every file but meta.json; segments and docs by what they are made of (their
+    # names and the decisions' contents say it)
+    digest = hashlib.sha256(_segment_code().encode())
+    for info in infos:
+        digest.update(info["name"].encode())
+    digest.update(facets)
     for d in ordered:
-        docs_key.update(f"{d.url} {content_key(d)}\n".encode("utf-8"))
-    digest.update(docs_key.digest())
+        digest.update(f"{d.url} {content_key(d)}\n".encode("utf-8"))
     meta = {
         "format": FORMAT,
         "v": digest.hexdigest()[:16],
         "count": total,
-        "pair_shards": shard_counts["pairs"],
-        "triple_shards": shard_counts["triples"],
+        "segments": [{k: i[k] for k in ("name", "first", "count", "pair_shards", "triple_shards")} for i in infos],
         "card_chunk": CARD_CHUNK,
         "fields": FIELDS,
         "organs": organs,
@@ -507,9 +692,13 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
         "penalty_types": [[k, PENALTY_TYPES[k]] for k in PENALTY_BITS],
     }
     writer.write("meta.json", json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if segments is not None:
+        segments.save([{k: v for k, v in i.items() if k not in ("first", "reused")} for i in infos])
     linked = writer.linked + _write_docs(root, ordered, out)
-    return {"decisions": total, "terms": term_count, "shards": shard_counts["pairs"] + shard_counts["triples"],
-            "shard_bytes": sizes["pairs"] + sizes["triples"], "facet_bytes": len(facets), "linked": linked,
+    return {"decisions": total, "terms": sum(i["terms"] for i in infos),
+            "shards": sum(i["pair_shards"] + i["triple_shards"] for i in infos),
+            "shard_bytes": sum(i["bytes"] for i in infos), "facet_bytes": len(facets), "linked": linked,
+            "segments": [i["count"] for i in infos], "segments_made": sum(not i["reused"] for i in infos),
             "postings_s": round(postings_s, 2), "assemble_s": round(time.perf_counter() - clock, 2)}
 
 
@@ -544,16 +733,22 @@ def _write_docs(root: Path, ordered: list[PublicDecision], out) -> int:
     linked = 0
     made: set[Path] = set()
     code = _code_version()
+    todo, folders = [], set()
     for d in ordered:
+        rel = f"search/{docs_path(d)}"
+        if out is not None:
+            key = f"search-docs-{code}-{content_key(d)}"
+            old_key, _, old_stamp = out.old_keys.get(rel, "").partition(" ")
+            if old_key == key and _link_online(out, [rel], [old_stamp], folders):
+                out.new_keys[rel] = f"{key} {old_stamp}"
+                linked += 1
+                continue
+        todo.append(d)
+    for d in todo:
         rel = f"search/{docs_path(d)}"
         path = root.parent / rel
         if out is not None:
             key = f"search-docs-{code}-{content_key(d)}"
-            old_key, _, old_stamp = out.old_keys.get(rel, "").partition(" ")
-            if old_key == key and out._reuse(rel, old_stamp):
-                out.new_keys[rel] = f"{key} {old_stamp}"
-                linked += 1
-                continue
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)

@@ -67,16 +67,77 @@ def test_a_rebuild_from_the_cache_is_a_full_builds(decisions, tmp_path, change):
     assert figures(again) == figures(full)
 
 
-def test_new_decisions_that_are_the_newest_leave_the_other_files_as_they_were(decisions, tmp_path):
+def meta_of(site):
+    return json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+
+
+def test_new_decisions_that_are_the_newest_change_only_the_recent_segment(decisions, tmp_path):
     build_static_index(decisions, tmp_path / "before")
     build_static_index(decisions + [newest(decisions, 0), newest(decisions, 1)], tmp_path / "after")
+    before, after = meta_of(tmp_path / "before"), meta_of(tmp_path / "after")
+    assert len(before["segments"]) == 2, "the sample has a base and a recent segment"
+    assert after["segments"][0] == before["segments"][0], "the base: the same folder, numbers and shards"
+    assert after["segments"][1]["name"] != before["segments"][1]["name"]
+    assert after["segments"][1]["count"] == before["segments"][1]["count"] + 2
     changed = same_tree(tmp_path / "before", tmp_path / "after")
-    docs = [p for p in changed if p.startswith("search/docs/")]
-    assert sorted(docs) == ["search/docs/decisions/new-0.json", "search/docs/decisions/new-1.json"]
-    last = (len(decisions) - 1) // static_index.CARD_CHUNK
-    assert [p for p in changed if p.startswith("search/cards/")] == [f"search/cards/{last}.json"]
-    meta = json.loads((tmp_path / "after" / "search" / "meta.json").read_text(encoding="utf-8"))
-    assert meta["count"] == len(decisions) + 2 and meta["years"] == sorted(meta["years"])
+    old_recent, new_recent = (f"search/s/{m['segments'][1]['name']}" for m in (before, after))
+    assert sorted(changed) == sorted(["search/docs/decisions/new-0.json", "search/docs/decisions/new-1.json",
+                                      "search/facets.bin", "search/meta.json", old_recent, new_recent])
+    assert after["count"] == len(decisions) + 2 and after["years"] == sorted(after["years"])
+
+
+def online_writer(site, previous=None, keys=None):
+    """The build's `PageWriter` writing into `site`, with `previous` as the site online and the
+    render keys the build of it recorded."""
+    from portal.writing import PageWriter
+
+    out = object.__new__(PageWriter)
+    out.settings, out.output_path, out.previous = {}, site, previous
+    out.old_keys, out.new_keys, out.kept = dict(keys or {}), {}, set()
+    return out
+
+
+def same_day(ds):
+    last = max(d.decided_on for d in ds)
+    return ds + [copy(ds[n], n, decided_on=last) for n in range(10)], 10
+
+
+REUSE = {**CHANGES, "ten newest, the same day": same_day,
+         "a month later": lambda ds: (ds + [copy(ds[0], 0, decided_on=max(d.decided_on for d in ds) + timedelta(days=40))], 1)}
+
+
+@pytest.mark.parametrize("change", REUSE, ids=list(REUSE))
+def test_a_build_over_the_site_online_links_its_unchanged_segments_and_is_a_full_builds(decisions, tmp_path, change,
+                                                                                          monkeypatch):
+    """As a build runs it: the site online and the keys its build recorded; a segment whose name
+    did not change is linked without a posting made, and the result is byte for byte a build from
+    nothing, whatever changed (new, older, withdrawn, expired, changed, the recent segment moved)."""
+    cache = tmp_path / "cache"
+    online = tmp_path / "online"
+    first = online_writer(online)
+    build_static_index(decisions, online, cache_dir=cache, out=first)
+    before = meta_of(online)
+    after, _ = REUSE[change](list(decisions))
+    made = []
+    real = static_index._make_segment
+    monkeypatch.setattr(static_index, "_make_segment", lambda info, *a: made.append(info["name"]) or real(info, *a))
+    out = online_writer(tmp_path / "new", online, first.new_keys)
+    stats = build_static_index(after, tmp_path / "new", cache_dir=cache, out=out)
+    monkeypatch.undo()
+    full = build_static_index(after, tmp_path / "full")
+    assert same_tree(tmp_path / "new", tmp_path / "full") == []
+    now = meta_of(tmp_path / "new")
+    kept = [s["name"] for s in now["segments"] if s["name"] in {b["name"] for b in before["segments"]}]
+    assert made == [s["name"] for s in now["segments"] if s["name"] not in kept], "only segments that changed are made"
+    assert stats["segments_made"] == len(made) and stats["terms"] == full["terms"] and stats["shards"] == full["shards"]
+    for name in kept:  # linked: the very files online
+        for path in (online / "search" / "s" / name).rglob("*"):
+            rel = path.relative_to(online)
+            assert path.is_dir() or (tmp_path / "new" / rel).stat().st_ino == path.stat().st_ino
+    if change == "ten newest, the same day":  # the base stays when only the recent segment changes
+        assert kept == [before["segments"][0]["name"]] and len(made) == 1
+    if change in ("withdrawn", "oldest expired", "a month later"):
+        assert before["segments"][0]["name"] not in kept
 
 
 def test_a_damaged_cache_is_only_slower(decisions, tmp_path):
@@ -116,5 +177,6 @@ def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, m
 def test_postings_made_in_many_slices_are_the_same_bytes(decisions, tmp_path, monkeypatch):
     one = build_static_index(decisions, tmp_path / "one")
     monkeypatch.setattr(static_index, "SLICE_POSTINGS", 5_000)  # dozens of slices, two at a time
+    monkeypatch.setattr(static_index, "SELECT_BLOCK", 1_000)  # each found block by block of the text
     many = build_static_index(decisions, tmp_path / "many")
     assert same_tree(tmp_path / "one", tmp_path / "many") == [] and one["terms"] == many["terms"]

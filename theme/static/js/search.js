@@ -69,12 +69,21 @@
     return n;
   }
 
-  // One pair or triple: { docs: sorted document numbers, bytes, at: where its positions start
-  // in bytes (a triple's) } or null.
-  function lookup(meta, term) {
+  // The index is in segments (meta.segments: the base, then the recent decisions), each with
+  // its own shard files and cards, its decisions numbered from 0 (`first` is the number of its
+  // first decision in the whole index). A segment's folder is named by its content, so its
+  // files are cached across builds that did not change it.
+  function segmentOf(meta, d) {
+    for (var i = meta.segments.length - 1; i > 0; i--) if (d >= meta.segments[i].first) return meta.segments[i];
+    return meta.segments[0];
+  }
+
+  // One pair or triple in one segment: { docs: sorted document numbers of the segment, bytes,
+  // at: where its positions start in bytes (a triple's) } or null.
+  function lookup(seg, term) {
     var pair = term.length === 2;
-    var path = (pair ? "pairs/" : "triples/") + shardOf(term, pair ? meta.pair_shards : meta.triple_shards) + ".bin";
-    return load(path, "bin", meta.v).then(function (buf) {
+    var path = "s/" + seg.name + (pair ? "/pairs/" : "/triples/") + shardOf(term, pair ? seg.pair_shards : seg.triple_shards) + ".bin";
+    return load(path, "bin", seg.name).then(function (buf) {
       var view = new DataView(buf);
       var count = view.getUint32(0, true);
       var key = [term.charCodeAt(0), term.charCodeAt(1), pair ? 0 : term.charCodeAt(2)];
@@ -126,17 +135,27 @@
     return out;
   }
 
-  // The documents where one word occurs whole (sorted). Two characters: a pair's list. Three or
-  // more: the triples at 0, 3, 6, … and the last cover every character, so the decisions where
-  // they follow each other at those offsets are exactly those holding the word.
+  // The documents where one word occurs whole (sorted): those of each segment, one after the other.
   async function word(meta, term) {
+    var lists = await Promise.all(meta.segments.map(function (seg) { return wordIn(seg, term); }));
+    var out = [];
+    lists.forEach(function (docs, i) {
+      for (var j = 0, first = meta.segments[i].first; j < docs.length; j++) out.push(docs[j] + first);
+    });
+    return out;
+  }
+
+  // The documents of one segment where a word occurs whole (sorted). Two characters: a pair's
+  // list. Three or more: the triples at 0, 3, 6, … and the last cover every character, so the
+  // decisions where they follow each other at those offsets are exactly those holding the word.
+  async function wordIn(seg, term) {
     var offsets = [];
     if (term.length > 2) {
       for (var o = 0; o + 3 < term.length; o += 3) offsets.push(o);
       offsets.push(term.length - 3);
     }
-    var entries = await Promise.all(term.length === 2 ? [lookup(meta, term)] : offsets.map(function (o) {
-      return lookup(meta, term.slice(o, o + 3));
+    var entries = await Promise.all(term.length === 2 ? [lookup(seg, term)] : offsets.map(function (o) {
+      return lookup(seg, term.slice(o, o + 3));
     }));
     if (entries.some(function (e) { return !e; })) return [];
     var docs = entries.map(function (e) { return e.docs; }).sort(function (a, b) { return a.length - b.length; })
@@ -352,11 +371,17 @@
     return [kind ? kind[1] : "", meta.organs[fc.organ[d]], cnDate(card[2]), offence, card[3]].filter(Boolean).join(" · ");
   }
 
-  // The rows of cards/<k>.json for the decisions given: one request per chunk they fall in.
+  // The cards file of a decision (s/<segment>/cards/<k>.json) and its row there.
+  function cardAt(meta, d) {
+    var seg = segmentOf(meta, d), local = d - seg.first, size = meta.card_chunk;
+    return { path: "s/" + seg.name + "/cards/" + Math.floor(local / size) + ".json", v: seg.name, row: local % size };
+  }
+
+  // The rows of the cards of the decisions given: one request per file they fall in.
   function cardsOf(meta, ids) {
-    var size = meta.card_chunk;
     return Promise.all(ids.map(function (d) {
-      return load("cards/" + Math.floor(d / size) + ".json", "json", meta.v).then(function (rows) { return rows[d % size]; });
+      var at = cardAt(meta, d);
+      return load(at.path, "json", at.v).then(function (rows) { return rows[at.row]; });
     }));
   }
 
@@ -513,9 +538,10 @@
   }
   load("meta.json", "json").then(function (meta) {
     facetsFor(meta).catch(function () {});
-    var size = meta.card_chunk, last = meta.count - 1;
-    for (var k = Math.floor(Math.max(0, meta.count - size) / size); last >= 0 && k <= Math.floor(last / size); k++) {
-      load("cards/" + k + ".json", "json", meta.v).catch(function () {});
+    var asked = {};
+    for (var d = Math.max(0, meta.count - meta.card_chunk); d < meta.count; d++) {
+      var at = cardAt(meta, d);
+      if (!asked[at.path]) { asked[at.path] = true; load(at.path, "json", at.v).catch(function () {}); }
     }
   }, function () {});
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
