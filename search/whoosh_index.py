@@ -173,6 +173,39 @@ def _fresh(folder: Path, name: str, decisions: list[PublicDecision], procs: int)
     writer.commit()
 
 
+def _fresh_task(folder: Path, name: str, decisions: list[PublicDecision], procs: int) -> tuple[int, int]:
+    """`_fresh`; returns the peak memory (KiB) of this process since it began (VmHWM: since its
+    exec) and of whoosh's writers it forked."""
+    import resource
+
+    _fresh(folder, name, decisions, procs)
+    hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+               if line.startswith("VmHWM:"))
+    return hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+last_apart: dict = {}  # the peaks of the last `_fresh_apart` (KiB), for the log and bench/search_incremental.py
+
+
+def _fresh_apart(folder: Path, name: str, decisions: list[PublicDecision], procs: int) -> None:
+    """`_fresh` with several processes, in a new small process (spawned, not forked) instead of
+    this one: whoosh's writers are forked by the process that adds the documents, and forked from
+    the build's process, which holds every decision and the site's data, each began as large as
+    it (a 10k build's peak went from 536 to 1,006 MiB in this stage). The new process is a child
+    of this one, so its CPU time, and its writers', are in this process's figures of its children
+    (`pipeline.timing`; not the forkserver's, whose children the build does not see). Its peak
+    there is at least this process's size (the fork before the exec counts): its own is logged."""
+    import logging
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        hwm, writers = pool.submit(_fresh_task, folder, name, decisions, procs).result()
+    last_apart.update(process_kib=hwm, writers_kib=writers)
+    logging.getLogger(__name__).info("whoosh index %s of %d decisions apart: peak %d MiB, its writers %d MiB",
+                                     name, len(decisions), hwm >> 10, writers >> 10)
+
+
 def shard_key(d: PublicDecision) -> tuple[str, int]:
     return (d.organ, d.year)
 
@@ -254,7 +287,7 @@ def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: 
         executor.map(build_part, fresh, done)
     else:
         for name, part in fresh:
-            _fresh(staging, name, part, procs)
+            (_fresh_apart if procs > 1 else _fresh)(staging, name, part, procs)
     parts = {names[i]: sorted(d.id for d in part) for i, part in enumerate(cut)}
     (staging / CONTENTS).write_text(json.dumps({"version": version, "docs": wanted, "parts": parts}, sort_keys=True),
                                     encoding="utf-8")

@@ -79,3 +79,13 @@ def test_whoosh_parts_answer_as_one_index_and_unchanged_parts_are_linked(sample,
     fresh = tmp_path / "fresh"
     put_in_place(build_whoosh_index(rest, fresh))
     assert answers(sharded, queries) == answers(fresh, queries)
+
+
+def test_whoosh_built_by_several_processes_apart_answers_as_one_process(sample, tmp_path):
+    """procs > 1 (a build of more than 2,000 decisions): whoosh's writers run in a spawned process
+    of their own, not forked from the build's; the index answers as the one built here."""
+    _, state, decisions = sample
+    queries = recall_queries(decisions)[::6] + ["罚款", "台江"]
+    apart = tmp_path / "state"
+    put_in_place(build_whoosh_index(decisions, apart, procs=2))
+    assert answers(apart, queries) == answers(state, queries)
