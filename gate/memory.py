@@ -1,8 +1,10 @@
 """The gate of a build that knows what the gate of the site online scanned.
 
-A file is checked as lines: the lines of its views (scan.views) when it is text, of its bytes
-(as latin-1) when it is binary. Nothing the gate looks for reads across a line break: no pattern
-consumes one (gate/patterns.py) and a secret holding one is handled apart (`_Secrets.multiline`),
+A file is checked as lines: the lines of its views (scan.views) when it is text; a binary file
+is one "line" of its bytes (as latin-1): what changes in one (search postings, encrypted
+progress files) changes throughout, and a file's one digest costs less than a hundred. Nothing
+the gate looks for reads across a line break: no pattern consumes one (gate/patterns.py), none
+is looked for in binary files, and a secret holding one is handled apart (`_Secrets.multiline`),
 so a text is clean exactly when each of its lines is, and a line found clean is clean wherever
 it appears. The memory in `--state/gate/` keeps, for the site online:
 
@@ -82,9 +84,10 @@ class _Secrets:
         keys = set(normalised.split("\n")) if single else set()
         keys.difference_update(_SHORT.findall(normalised))  # lines of 0 or 1 character
         self.single = keys  # none holds a line break: NFKC never makes one
+        self.joined = normalised  # the same, one a line (and lines shorter than 2 characters)
         multiline = (_norm(v) for v in values if "\n" in v) if single is not values else ()
         self.multiline = {k for k in multiline if len(k) >= 2}  # never found in a single line
-        self.all = self.single | self.multiline
+        self.all = self.single | self.multiline if self.multiline else self.single
         self._single_list: list[str] | None = None
         self._encoded: dict[str, list[str]] = {}
 
@@ -127,12 +130,19 @@ class _Secrets:
 
 
 def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits: int = 26) -> list[str]:
-    """The keys that may occur in text, found in bulk: a key of n characters (n in `lengths`)
-    must occur as an n-gram of the text, a longer one must begin and end with n-grams of it
-    (n the longest length); the text's n-grams go into a bitmap of hashes, where a collision
-    only keeps a key. An automaton of these costs far less than one of all 200,000 secrets when
-    the text is a build's new lines (a number of 18 digits is kept only if its first 8 and last
-    8 digits occur)."""
+    """The keys that may occur in text (see _candidates_in); keys shorter than every length are kept."""
+    short = [k for k in keys if len(k) < min(lengths)]
+    return short + _candidates_in(text, "\n".join(k for k in keys if len(k) >= min(lengths)), lengths, bits)
+
+
+def _candidates_in(text: str, joined: str, lengths=(2, 3, 4, 5, 6, 7, 8), bits: int = 26) -> list[str]:
+    """The keys (the lines of `joined` of min(lengths) characters or more) that may occur in
+    text, found in bulk: a key of n characters (n in `lengths`) must occur as an n-gram of the
+    text, a longer one must begin and end with n-grams of it (n the longest length); the text's
+    n-grams go into a bitmap of hashes, where a collision only keeps a key. An automaton of
+    these costs far less than one of all 200,000 secrets when the text is a build's new lines
+    (a number of 18 digits is kept only if its first 8 and last 8 digits occur). The keys come
+    as one string, so that nothing loops over them in Python."""
     import numpy as np
 
     mask, prime = np.uint64((1 << bits) - 1), np.uint64(0x9E3779B97F4A7C15)
@@ -153,11 +163,15 @@ def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits:
             h ^= codes[j:j + count]
         present[finish(h)] = True
         del h
-    joined = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    size = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    ends = np.cumsum(size)
-    starts = ends - size
-    keep = size < min(lengths)  # none: secrets are 2 characters or more, encoded ones 6 bytes
+    units = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    breaks = np.flatnonzero(units == 10)
+    starts = np.concatenate([[0], breaks + 1]).astype(np.int64)
+    ends = np.concatenate([breaks, [len(units)]]).astype(np.int64)
+    size = ends - starts
+    keys = size >= min(lengths)
+    starts, ends, size = starts[keys], ends[keys], size[keys]
+    joined_codes = units.astype(np.uint64)
+    keep = np.zeros(len(size), dtype=bool)
     for i, n in enumerate(lengths):
         group = (size == n) if i + 1 < len(lengths) else (size >= n)
         if not group.any():
@@ -167,10 +181,10 @@ def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits:
             h = np.full(len(at), n, dtype=np.uint64)
             for j in range(n):
                 h *= prime
-                h ^= joined[at + j]
+                h ^= joined_codes[at + j]
             ok &= present[finish(h)]
         keep[group] = ok
-    return [keys[i] for i in np.flatnonzero(keep)]
+    return [joined[a:b] for a, b in zip(starts[keep].tolist(), ends[keep].tolist())]
 
 
 class _BinaryKeys:
@@ -185,19 +199,27 @@ class _BinaryKeys:
     SLICE = 1 << 21
     BUDGET = 200_000  # keys to compare one by one; more (text full of secrets' bytes): None
 
-    def __init__(self, keys: list[str]):
+    def __init__(self, joined: str):
+        """joined: the keys, one a line (lines too short for a binary file are left out)."""
         import numpy as np
 
         self.np = np
-        blobs = [self._encode(keys, "utf-8"), self._encode(list(itertools.filterfalse(str.isascii, keys)), "gb18030")]
-        self.blob = b"\n".join(b for b in blobs if b)  # neither encoding has a 0x0A byte inside a character
+        blobs = []
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                blobs.append(joined.encode(encoding))
+            except UnicodeEncodeError:  # a lone surrogate: the keys that have an encoding
+                blobs.append(self._encode(joined.split("\n"), encoding))
+        self.blob = b"\n".join(blobs)  # neither encoding has a 0x0A byte inside a character
         data = np.frombuffer(self.blob, dtype=np.uint8)
         breaks = np.flatnonzero(data == 10)
         starts = np.concatenate([[0], breaks + 1]).astype(np.int64)
         ends = np.concatenate([breaks, [len(self.blob)]]).astype(np.int64)
-        long = ends - starts >= BINARY_MIN_BYTES
-        starts, ends = starts[long], ends[long]
-        prefixes = self._windows(self.blob, 0, len(self.blob))[starts] if len(starts) else np.zeros(0, np.uint64)
+        high = np.concatenate([[0], np.cumsum(data >= 0x80, dtype=np.int32)])
+        # GB18030 spells an ASCII key as UTF-8 does: those once
+        keep = (ends - starts >= BINARY_MIN_BYTES) & ((starts <= len(blobs[0])) | (high[ends] > high[starts]))
+        starts, ends = starts[keep], ends[keep]
+        prefixes = self._windows(self.blob, 0, len(self.blob), starts) if len(starts) else np.zeros(0, np.uint64)
         order = np.argsort(prefixes, kind="stable")
         self.prefixes, self.starts, self.ends = prefixes[order], starts[order], ends[order]
         self.first = np.zeros(1 << 16, dtype=bool)
@@ -216,20 +238,20 @@ class _BinaryKeys:
                     continue
             return b"\n".join(out)
 
-    def _windows(self, data: bytes, start: int, end: int):
-        """The 6 bytes at each position start..end-1 of data (zeros past its end), as numbers."""
+    def _windows(self, data: bytes, start: int, end: int, at):
+        """The 6 bytes at positions start + at of data (zeros past its end), as numbers."""
         np = self.np
         padded = data if end + 8 <= len(data) else data[start:] + bytes(8)
         offset = start if padded is data else 0
         eight = np.ndarray(shape=(end - start,), dtype="<u8", buffer=padded, offset=offset, strides=(1,))
-        return eight & np.uint64(0xFFFFFFFFFFFF)
+        return eight[at] & np.uint64(0xFFFFFFFFFFFF)  # gathered first: 8 bytes read only where asked
 
-    def find(self, text: str) -> bool | None:
-        """Whether a key occurs in text; None when too many places would be compared."""
+    def find(self, text: str | bytes) -> bool | None:
+        """Whether a key occurs in text (latin-1, or bytes); None when too many places would be compared."""
         np = self.np
         if not len(self.prefixes):
             return False
-        data = text.encode("latin-1")
+        data = text.encode("latin-1") if isinstance(text, str) else text
         hits, budget = [], self.BUDGET
         for start in range(0, len(data), self.SLICE):
             end = min(len(data), start + self.SLICE)
@@ -239,7 +261,7 @@ class _BinaryKeys:
             at = np.flatnonzero(self.first[two])
             if not len(at):
                 continue
-            values = self._windows(data, start, end)[at]
+            values = self._windows(data, start, end, at)
             low = np.searchsorted(self.prefixes, values, "left")
             high = np.searchsorted(self.prefixes, values, "right")
             some = high > low
@@ -307,8 +329,11 @@ class _Store:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def lines(self, chunk: dict) -> list[str]:
-        data = zlib.decompress((self.folder / f"{chunk['name']}.z").read_bytes())
+    def raw(self, chunk: dict) -> bytes:
+        return zlib.decompress((self.folder / f"{chunk['name']}.z").read_bytes())
+
+    def lines(self, chunk: dict) -> str:
+        data = self.raw(chunk)
         return data.decode("latin-1" if chunk["kind"] == "b" else "utf-8", "surrogatepass" if chunk["kind"] == "t" else "strict")
 
     def digests(self, chunk: dict) -> bytes:
@@ -347,10 +372,15 @@ def _found_in_store(store: _Store, chunks: list[dict], secrets: _Secrets, new: s
         return False
     if new & secrets.multiline:
         return True  # a secret over two lines cannot be looked for line by line
-    text, binary = Automaton(new), Automaton(_Secrets.encoded(new))
+    text, binary = Automaton(new), _BinaryKeys("\n".join(new))
     for chunk in chunks:
-        automaton = binary if chunk["kind"] == "b" else text
-        if next(automaton.find(store.lines(chunk)), None) is not None:
+        if chunk["kind"] == "b":
+            found = binary.find(store.raw(chunk))
+            if found is None:  # too many places to compare one by one
+                found = next(Automaton(_Secrets.encoded(new)).find(store.lines(chunk)), None) is not None
+            if found:
+                return True
+        elif next(text.find(store.lines(chunk)), None) is not None:
             return True
     return False
 
@@ -367,9 +397,10 @@ class _Batch:
         self._full: dict[str, Automaton] = {}
         self._binary: _BinaryKeys | None = None
 
-    def add(self, kind: str, text: str) -> None:
+    def add(self, kind: str, text: str, whole: bool = False) -> None:
+        """The lines of text, or text as one line (`whole`: a binary file; no key holds a 0x0A)."""
         target = self.lines[kind]
-        fresh = [line for line in text.split("\n") if line not in target]
+        fresh = ([text] if text not in target else []) if whole else [line for line in text.split("\n") if line not in target]
         if fresh:
             before = len(target)
             target.update(dict.fromkeys(fresh))
@@ -398,18 +429,20 @@ class _Batch:
     def _automaton(self, kind: str, text: str) -> Automaton:
         if kind in self._full:
             return self._full[kind]
-        keys = self.secrets.encoded_all() if kind == "b" else self.secrets.single_list()
-        if len(keys) > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
-            candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates(text, keys)
-            if len(candidates) < len(keys) // 2:
+        keys = self.secrets.encoded_all() if kind == "b" else None
+        count = len(keys) if keys is not None else len(self.secrets.single)
+        if count > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
+            candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates_in(text, self.secrets.joined)
+            if len(candidates) < count // 2:
                 return Automaton(candidates)
-        self._full[kind] = Automaton(keys)  # most secrets may occur (a first build): all, built once
+        # most secrets may occur (a first build): all, built once
+        self._full[kind] = Automaton(keys if keys is not None else self.secrets.single_list())
         return self._full[kind]
 
     def _scan(self, kind: str, text: str) -> bool:
         if kind == "b":
             if self._binary is None:
-                self._binary = _BinaryKeys(self.secrets.single_list())
+                self._binary = _BinaryKeys(self.secrets.joined)
             found = self._binary.find(text)
             if found is not None:
                 return found
@@ -429,7 +462,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
                                  or not store.complete(previous.get("chunks", []))):
         previous = None
     if previous is not None:
-        new = wanted.all - set(previous.get("secrets", []))
+        new = wanted.all.difference(previous.get("secrets", []))
         if _found_in_store(store, previous["chunks"], wanted, new):
             previous = None  # a new secret on the site online, or in a line stored from older sites
     files = walk(staging)
@@ -450,7 +483,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
                 data = f.read()
             for name, text in _contents(rel, data, rel):
                 if isinstance(text, Binary):
-                    batch.add("b", str(text))
+                    batch.add("b", str(text), whole=True)
                     if wanted.multiline and any(k in text for k in wanted.encoded_all(multiline=True)):
                         batch.hit = True
                     continue

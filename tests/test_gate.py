@@ -312,7 +312,7 @@ def test_binary_keys_find_exactly_what_a_plain_search_finds():
     encoded = _Secrets.encoded(plain)
     found = 0
     for size in (1, 7, 1 << 21):  # slices of the text: a key across two of them is still found
-        finder = _BinaryKeys(keys)
+        finder = _BinaryKeys("\n".join(keys))
         finder.SLICE = size
         for _ in range(1500):
             data = bytes(rnd.randrange(256) for _ in range(rnd.randint(0, 60)))
@@ -379,3 +379,16 @@ def test_walk_follows_folder_links_once(tmp_path):
     os.symlink(site / "a", site / "b" / "to-a")
     os.symlink(site, site / "a" / "loop")  # back up to the top: not read again
     assert set(walk(site)) == {"a/x.html", "b/y.html", "b/to-a/x.html"}
+
+
+def test_new_secret_in_kept_binary_file_is_caught_the_automatons_way_too(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import check
+
+    monkeypatch.setattr(memory._BinaryKeys, "BUDGET", 0)  # stored bytes too full of keys' beginnings
+    blob = b"\x00\x8f\xff" + "甄翀珝琤".encode("utf-8") + b"\x93\xfe"
+    site, folder, memory_ = _online(tmp_path, {"progress/x.bin": blob, "index.html": PUBLIC}, SECRETS)
+    leaks, _ = check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝琤"]}, _all(site), memory_, folder, "v1")
+    assert [l.file for l in leaks] == ["progress/x.bin"]
+    assert check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝"]}, _all(site), memory_, folder, "v1")[0]
+    assert not check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝X"]}, _all(site), memory_, folder, "v1")[0]
