@@ -9,19 +9,28 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import chinese_calendar
-
 # 行政处罚决定公示: 自作出决定之日起七个工作日内 (the credit-publicity rule).
 DEADLINE_WORKING_DAYS = 7
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _calendar() -> tuple[int, int, dict, dict]:
+    """The years the installed calendar knows, its adjusted working days and its holidays."""
+    from chinese_calendar.constants import holidays, workdays
+
+    return min(holidays).year, max(holidays).year, workdays, holidays
+
+
 def is_working_day(day: date) -> tuple[bool, bool]:
-    """(is a working day, known from the calendar). Unknown years fall back to Monday–Friday."""
-    try:
-        return chinese_calendar.is_workday(day), True
-    except NotImplementedError:
-        return day.weekday() < 5, False
+    """(is a working day, known from the calendar). Unknown years fall back to Monday–Friday.
+
+    `chinese_calendar.is_workday`'s rule, with the known years found once: the library finds
+    them again on every call (min and max over every holiday), and the running counts below
+    ask for every day since 2000 (0.3-0.7 s of each build that summarised a shard)."""
+    first, last, workdays, holidays = _calendar()
+    if first <= day.year <= last:
+        return day in workdays or (day.weekday() <= 4 and day not in holidays), True
+    return day.weekday() < 5, False
 
 
 _ANCHOR = date(2000, 1, 1)

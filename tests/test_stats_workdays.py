@@ -62,3 +62,16 @@ def test_running_counts_agree_with_walking_every_day():
         start = date(1998, 1, 1) + timedelta(days=r.randrange(13000))
         end = start + timedelta(days=r.randrange(-20, 800))
         assert working_days_between(start, end) == _walk(start, end), (start, end)
+
+
+def test_every_day_from_2000_to_past_the_calendar_is_the_librarys_answer():
+    first, last = known_years()
+    day = date(2000, 1, 1)
+    while day <= date(last + 2, 12, 31):
+        try:
+            expected = (chinese_calendar.is_workday(day), True)
+        except NotImplementedError:
+            expected = (day.weekday() < 5, False)
+        assert is_working_day(day) == expected, day
+        day += timedelta(days=1)
+    assert first <= 2004 and is_working_day(date(last + 1, 1, 5))[1] is False
