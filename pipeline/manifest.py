@@ -43,18 +43,29 @@ CODE_FILES = ["pelicanconf.py", "publishconf.py", "publish.py"]
 STATE_SKIP = {"cache", "logs", NAME}
 
 
-def _walk(folder: str, prefix: str = ""):
-    """(relative path, lstat) of every entry under `folder`, sorted, not following links."""
+def _name(entry) -> str:
+    return entry.name
+
+
+def _lines(folder: str, prefix: str, skip, ctime: bool, out: list[str]) -> None:
+    """The lines of every entry under `folder`, sorted, not following links: "d rel" for a
+    folder, `_stat_line` for anything else. Top-level names in `skip` are not entered at all
+    (the state's cache folder holds tens of thousands of files). Plain os calls and one list:
+    this walks the whole site after every build (28,000 files at 10k)."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=_name)
     except FileNotFoundError:
         return
     for entry in entries:
+        if skip and entry.name in skip:
+            continue
         rel = prefix + entry.name
-        st = entry.stat(follow_symlinks=False)
-        yield rel, st, entry
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, rel + "/")
+            out.append(f"d {rel}\n")
+            _lines(entry.path, rel + "/", None, ctime, out)
+        else:
+            out.append(_stat_line(rel, entry.stat(follow_symlinks=False), entry, ctime) + "\n")
 
 
 def _stat_line(rel: str, st: os.stat_result, entry, ctime: bool) -> str:
@@ -77,18 +88,11 @@ def tree_digest(folder: Path, skip: set[str] = frozenset(), ctime: bool = False)
     """A digest of the names, sizes, times and inodes under `folder` (None if it is missing).
     Every file counts, whatever its name, so it describes at least what any reader of the folder
     reads; links are not followed into folders (as `Path.rglob` does not)."""
-    folder = Path(folder)
-    if not folder.is_dir():
+    if not os.path.isdir(folder):
         return None
-    h = hashlib.sha256()
-    for rel, st, entry in _walk(str(folder)):
-        if rel.split("/", 1)[0] in skip:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            h.update(f"d {rel}\n".encode("utf-8", "surrogateescape"))
-            continue
-        h.update((_stat_line(rel, st, entry, ctime) + "\n").encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    lines: list[str] = []
+    _lines(str(folder), "", frozenset(skip), ctime, lines)
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _code_digest() -> str:
