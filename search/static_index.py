@@ -108,9 +108,13 @@ def _code_version() -> str:
     h = hashlib.sha256()
     for name in ("analysis.py", "document.py"):
         h.update((Path(__file__).parent / name).read_bytes())
-    for f in (analyse, shown_text, docs_path):
+    from portal.filters import amount, penalty_text
+    from records.model import PENALTY_TYPES
+
+    # penalty_text and amount word the penalties a document holds (search/document.py)
+    for f in (analyse, shown_text, docs_path, penalty_text, amount):
         h.update(inspect.getsource(f).encode("utf-8"))
-    h.update(repr((FIELDS, PENALTY_BITS, KINDS)).encode("utf-8"))
+    h.update(repr((FIELDS, PENALTY_BITS, KINDS, sorted(PENALTY_TYPES.items()))).encode("utf-8"))
     return h.hexdigest()[:16]
 
 

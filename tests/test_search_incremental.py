@@ -180,3 +180,23 @@ def test_postings_made_in_many_slices_are_the_same_bytes(decisions, tmp_path, mo
     monkeypatch.setattr(static_index, "SELECT_BLOCK", 1_000)  # each found block by block of the text
     many = build_static_index(decisions, tmp_path / "many")
     assert same_tree(tmp_path / "one", tmp_path / "many") == [] and one["terms"] == many["terms"]
+
+
+def test_code_version_covers_how_penalties_are_worded(monkeypatch):
+    """A document holds the penalties as portal.filters words them: a change there must not
+    leave cached analyses (and docs) of the old wording in the index."""
+    import portal.filters
+    from search import static_index
+
+    static_index._code_version.cache_clear()
+    before = static_index._code_version()
+
+    def penalty_text(p) -> str:  # worded otherwise
+        return "处罚"
+
+    monkeypatch.setattr(portal.filters, "penalty_text", penalty_text)
+    static_index._code_version.cache_clear()
+    try:
+        assert static_index._code_version() != before
+    finally:
+        static_index._code_version.cache_clear()
