@@ -35,12 +35,21 @@ def digest(*parts) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link_or_copy(source: str, target: str) -> None:
+    """(Plain strings and os calls: this runs for every page of the site on every build.)"""
+    try:
+        os.mkdir(os.path.dirname(target))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed: copy the bytes
-        target.write_bytes(source.read_bytes())
+        with open(source, "rb") as f:
+            data = f.read()
+        with open(target, "wb") as f:
+            f.write(data)
 
 
 def _stamp(st: os.stat_result) -> str:
@@ -152,14 +161,14 @@ class PageWriter:
         file the last build wrote (an online file edited since is rendered again)."""
         if self.previous is None:
             return False
-        source = self.previous / relative
+        source = f"{self.previous}/{relative}"
         try:
-            st = source.stat()
+            st = os.stat(source)
         except OSError:
             return False
         if stamp is not None and stamp != _stamp(st):
             return False
-        _link_or_copy(source, self.output_path / relative)
+        _link_or_copy(source, f"{self.output_path}/{relative}")
         self.kept.add(relative)
         return True
 
