@@ -184,10 +184,55 @@ class PageWriter:
         return key
 
     def accept(self, relative: str, key: str | None, data: bytes | None) -> None:
-        """A page rendered elsewhere (`render_jobs`): its bytes, or None when already written here."""
+        """A page rendered elsewhere (`render_jobs`): its bytes, or None when already written here.
+
+        A keyed page whose bytes are the online file's (a new render key, e.g. after a change of
+        the code or the theme, with the same page) becomes a link to the online file now, and its
+        key records that file: the build links such files later anyway (`pipeline._link_unchanged`),
+        and a key recorded with the stamp of the file it replaced would never match again, so every
+        later build rendered every such page once more."""
+        if key is not None and self._same_as_online(relative, data):
+            self.new_keys[relative] = f"{key} {_stamp(os.stat(os.path.join(self.output_path, relative)))}"
+            return
         path = self.output_path / relative if data is None else write_bytes(self.output_path, relative, data)
         if key is not None:
             self.new_keys[relative] = f"{key} {_stamp(path.stat())}"
+
+    def _same_as_online(self, relative: str, data: bytes | None) -> bool:
+        """Link the online file in place of this page if it has the very bytes (`data`, or the
+        file already written in the new site when None)."""
+        if self.previous is None:
+            return False
+        source = os.path.join(self.previous, relative)
+        target = os.path.join(self.output_path, relative)
+        try:
+            size = os.stat(source).st_size
+            if data is None:
+                if os.stat(target).st_size != size:
+                    return False
+                with open(target, "rb") as f:
+                    data = f.read()
+            elif len(data) != size:
+                return False
+            with open(source, "rb") as f:
+                if f.read() != data:
+                    return False
+        except OSError:
+            return False
+        if os.path.exists(target):
+            tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.link")
+            try:
+                os.link(source, tmp)
+            except OSError:
+                return False
+            os.replace(tmp, target)
+        else:
+            try:
+                _link_or_copy(source, target)
+            except OSError:
+                return False
+        self.kept.add(relative)
+        return True
 
     def page(self, relative: str, template: str, key=None, **context) -> None:
         if key is not None:

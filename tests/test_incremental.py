@@ -238,3 +238,30 @@ def test_unchanged_records_are_neither_parsed_validated_nor_redacted_again(tmp_p
     assert "寻衅滋事" in (out / "decisions" / "pen-t-1" / "index.html").read_text(encoding="utf-8")
     build(exports, out, state, today=date(2026, 12, 1))  # PEN-T-2's end passed: the rest as they were
     assert calls["public"] == 1 and not (out / "decisions" / "pen-t-2").exists()
+
+
+def test_pages_rendered_again_with_the_same_bytes_are_not_rendered_again_by_the_next_build(tmp_path, exports, monkeypatch):
+    """A change of code or theme that leaves a page's bytes alone gives it a new render key; the
+    key must record the file the site ends up with (the online one, linked), or every later
+    build renders the page once more (what it did: the stamp was of the file the link replaced)."""
+    import portal.writing as writing
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    monkeypatch.setattr(writing, "theme_version", lambda: "a new theme with the same pages")
+    rendered = []
+    real = writing.render_jobs
+    monkeypatch.setattr(writing, "render_jobs", lambda settings, jobs, *a, **k: rendered.extend(j[0] for j in jobs)
+                        or real(settings, jobs, *a, **k))
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", offence="赌博")})
+    assert build(exports, out, state).swapped
+    assert "decisions/pen-t-2/index.html" in rendered, "the new key: rendered once"
+    rendered.clear()
+    write_exports(exports, {"d.yaml": penalty(id="PEN-T-4", decision_no="榕公鼓（治）行罚决字〔2026〕904号", offence="赌博")})
+    assert build(exports, out, state).swapped
+    assert "decisions/pen-t-2/index.html" not in rendered and "decisions/pen-t-4/index.html" in rendered, rendered
+    full = tmp_path / "full"
+    monkeypatch.undo()
+    assert build(exports, full, tmp_path / "state-copy").swapped
+    assert same_tree(out, full) == []
