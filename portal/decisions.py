@@ -40,7 +40,7 @@ def _listing_key(group, page: listings.Page) -> tuple:
         return None if p is None else (p.path, p.front, None if p.front else p.span)
 
     return (group.title, group.path, group.code, group.count if page.front else None, page.path, page.front,
-            [r.shown() for r in page.rows], neighbour(page.newer), neighbour(page.older))
+            [r.key for r in page.rows], neighbour(page.newer), neighbour(page.older))
 
 
 class DecisionGenerator(Generator):
@@ -78,7 +78,7 @@ class DecisionGenerator(Generator):
 
         out = PageWriter(self)
         published = self.context["portal_decisions"]
-        similar = similar_decisions(published)
+        similar = similar_decisions(published, cache_dir=self.data.cache_dir)
         by_slug = {r.slug: r for r in self.rows}
         noindex = self.settings.get("NOINDEX_NATURAL_PERSONS", True)
         jobs = []  # (shard, relative path, template, render key, context) of pages to render
@@ -92,8 +92,8 @@ class DecisionGenerator(Generator):
             )
             key = (
                 d.content_hash, d.first_published_on, context["noindex"],
-                [o.shown() for o in context["similar"]], [o.shown() for o in context["reviewed_by"]],
-                context["reviews"].shown() if context["reviews"] else None,
+                [o.key for o in context["similar"]], [o.key for o in context["reviewed_by"]],
+                context["reviews"].key if context["reviews"] else None,
             )
             relative = f"{d.url}index.html"
             key = out.reuse(relative, "decision", key)
@@ -102,7 +102,7 @@ class DecisionGenerator(Generator):
         for w in self.withdrawals:
             rec = by_slug.get(w.reconsideration_slug)
             relative = f"{w.url}index.html"
-            key = out.reuse(relative, "withdrawal", (plain(w), rec.shown() if rec else None))
+            key = out.reuse(relative, "withdrawal", (plain(w), rec.key if rec else None))
             if key is not None:
                 jobs.append(((w.organ, w.withdrawn_on.year), relative, "withdrawal", key,
                              dict(withdrawal=w, reconsideration=rec)))

@@ -151,3 +151,31 @@ def test_sitemap_index_lists_one_sitemap_per_organ_year_without_natural_persons_
     assert "pen-t-4/" not in decisions and "pen-t-4/" not in (out / "sitemaps" / "pages.xml").read_text(encoding="utf-8")
     assert "decisions/" in (out / "sitemaps" / "pages.xml").read_text(encoding="utf-8")
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_rows_key_changes_with_anything_the_row_shows():
+    """Pages that list or link a decision hold its row's key in their render keys: it is the
+    decision's content hash, which must change whenever anything the row shows does."""
+    import dataclasses
+
+    from publication.public import content_hash
+    from records.model import PublicDecision
+
+    base = PublicDecision(kind="penalty", id="P1", slug="p1", decision_no="1号", decided_on=date(2026, 3, 1), organ="某局",
+                          text_html="", text_plain="", parties=[], names_natural_person=False, offence="殴打他人",
+                          penalties=[Penalty("fine", 200.0)])
+    changes = [dict(decision_no="2号"), dict(organ="另一局"), dict(decided_on=date(2026, 3, 2)), dict(offence="赌博"),
+               dict(penalties=[Penalty("fine", 300.0)]), dict(penalties=[Penalty("warning")]), dict(slug="p2"),
+               dict(kind="reconsideration", outcome="upheld")]
+
+    def row(d):
+        d.content_hash = content_hash(d)
+        return listings.row(d)
+
+    first = row(dataclasses.replace(base))
+    for change in changes:
+        other = row(dataclasses.replace(base, **change))
+        assert other.shown() != first.shown() and other.key != first.key, change
+    assert row(dataclasses.replace(base)).key == first.key
+    # a row without a content hash (made by hand) is keyed by what it shows
+    assert dataclasses.replace(first, content_hash=None).key != dataclasses.replace(first, content_hash=None, organ="x").key
