@@ -53,6 +53,7 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
     for rec in recognizers():
         ctx.found.extend(rec.analyze(ctx))
     guard = sorted(protected_spans(folded, list(public), ctx.tokens))
+    wording = [fold(p) for p in public]
     starts = [a for a, _, _ in guard]
     longest = max((b - a for a, b, _ in guard), default=0)
 
@@ -67,6 +68,8 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         if s.rule.startswith("KnownParty") and "given name" in s.reason:
             if any(a <= s.start and s.end <= b for a, b, why in near(s) if why == "public field"):
                 continue  # 颖鑫 in the business name 福州市鼓楼区颖鑫客栈: the organisation's name is public
+            if _public_wording(folded, s.start, s.end, wording):
+                continue  # 明火 of a party 李明火 in 电焊明火作业, words of the offence 违反规定使用明火作业
         if not s.rule.startswith("KnownParty") and s.entity == "PERSON":
             listed = "NameList" in s.rule or "RoleCue" in s.rule
             # after a cue or in a list of people, the tagger's LOC for exactly that word (伙同吴水、林土)
@@ -85,7 +88,7 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
         chosen.append(s)
     chosen = _longer_listed(chosen, kept)
     chosen = _same_name_elsewhere(folded, chosen, [(a, b) for a, b, why in guard if why == "public field"],
-                                  [(a, b) for a, b, _, t in ctx.tokens if t in ("ORG", "LOC")])
+                                  [(a, b) for a, b, _, t in ctx.tokens if t in ("ORG", "LOC")], wording)
     for s in chosen:
         s.original = text[s.start:s.end]
     return sorted(chosen, key=lambda s: s.start)
@@ -109,7 +112,23 @@ def _longer_listed(chosen: list[Span], kept: list[Span]) -> list[Span]:
     return out
 
 
-def _same_name_elsewhere(text: str, chosen: list[Span], public=(), places=()) -> list[Span]:
+def _public_wording(text: str, start: int, end: int, wording) -> bool:
+    """Is text[start:end] (a given name alone), with at least two of the characters beside it,
+    a piece of a public field's words? Then it is those words, not the name: the offence
+    违反规定使用明火作业 shows 明火作业, whoever the party 李明火 is, and the field is on the page."""
+    value = text[start:end]
+    for p in wording:
+        if value not in p:
+            continue
+        for left in range(3):
+            for right in range(3 - left if left < 2 else 1):
+                if left + right >= 2 and start - left >= 0 and end + right <= len(text) \
+                        and text[start - left:end + right] in p:
+                    return True
+    return False
+
+
+def _same_name_elsewhere(text: str, chosen: list[Span], public=(), places=(), wording=()) -> list[Span]:
     """A name masked once is masked everywhere in the text (one person, one pseudonym). Where the
     tagger cut a name short at one occurrence (王桂|红面部), the whole name replaces the piece."""
     names = {}
@@ -127,6 +146,8 @@ def _same_name_elsewhere(text: str, chosen: list[Span], public=(), places=()) ->
                 pass  # a given name inside the organisation's public name (福州市鼓楼区颖鑫客栈)
             elif "given name" in first.reason and any(a < new.start < b or a < new.end < b for a, b in places):
                 pass  # 建闽 inside 福建闽兴电子商务有限公司, a name the tagger read whole
+            elif "given name" in first.reason and _public_wording(text, new.start, new.end, wording):
+                pass  # the words of a public field (the offence's 明火作业), not the name
             elif not hit:
                 out.append(new)
             elif all(c.entity == "PERSON" and new.start <= c.start and c.end <= new.end and len(c) < len(new)

@@ -253,9 +253,7 @@ def test_a_name_inside_a_business_name_after_a_place_stays():
 
 # Found by the first 100k build (bench/build.py --decisions 100000, 2026-11-25): the gate stopped it
 # with 10,581 hits of two records' context secrets, each standing in every other decision of the
-# same wording. The gate was right to fail closed; the redactor is wrong. Strict: when fixed,
-# these fail until the marker is removed.
-@pytest.mark.xfail(strict=True, reason="over-redaction: a given name inside the record's own offence wording")
+# same wording. The gate was right to fail closed; the redactor over-redacted.
 def test_given_name_inside_the_offence_wording_is_not_a_name():
     text = ("违法行为人李明火在鼓楼区东街口附近的装修工地违反规定进行电焊明火作业，未采取相应的消防安全措施。"
             "现决定对李明火处以警告。")
@@ -267,9 +265,22 @@ def test_given_name_inside_the_offence_wording_is_not_a_name():
     assert not [s for s in red.secrets if s in other]
 
 
-@pytest.mark.xfail(strict=True, reason="over-redaction: a role word taken into a rare-character name")
 def test_role_word_before_a_rare_character_name_is_kept():
     parties = [Party("offender", "person", "黄鹏伟"), Party("victim", "person", "洪磊")]
     red = redact(_decision("洪磊将钱款转入黄鹏伟提供的账户。证人罗燊证实了上述情况。", parties))
     assert "罗燊" not in red.text_plain and "证人罗某" in red.text_plain
     assert not [s for s in red.secrets if s in "转入王某提供的账户。证人李某证实了上述情况。"]
+
+
+# Names the same 100k build's gate caught unmasked on other decisions' pages (each was another
+# record's secret too): relatives and bystanders whose given name holds 然 or 思. Not fixed yet;
+# strict, so a fix makes them fail until the marker is removed.
+@pytest.mark.xfail(strict=True, reason="recall: names with 然 / 思 in the given name are missed")
+@pytest.mark.parametrize("text, name", [
+    ("违法行为人张某因对其父亲高思的治疗结果不满，在福州市第一医院吵闹。", "高思"),
+    ("造成现场围观，秩序混乱。林某与许然国上前劝阻无效后报警。", "许然国"),
+    ("当众以侮辱性言语辱骂被侵害人曾然娜，并将曾然娜的照片配以侮辱性文字。", "曾然娜"),
+])
+def test_names_the_100k_gate_caught_unmasked(text, name):
+    red = redact(_decision(text, [Party("offender", "person", "张斌文")]))
+    assert name not in red.text_plain

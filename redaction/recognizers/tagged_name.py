@@ -4,7 +4,12 @@ from __future__ import annotations
 from redaction.names import compound_surnames, surnames, word_list
 from redaction.recognizers.base import Context, Recognizer
 from redaction.recognizers.name_shape import STOP
+from redaction.recognizers.role_cue import CUES
 from redaction.span import Span
+
+
+# a role word is never a name, though the tagger may read one as PER (证人 before the rare 罗燊)
+ROLE_WORDS = frozenset(CUES)
 
 
 class TaggedNameRecognizer(Recognizer):
@@ -39,7 +44,7 @@ class TaggedNameRecognizer(Recognizer):
             while b - a > 2 and text[b - 1] in STOP:
                 b, why = b - 1, why + ["trailing function character dropped"]
             name = text[a:b]
-            if name in keep or "某" in name or any(c.isdigit() for c in name) or len(name) < 2:
+            if name in keep or name in ROLE_WORDS or "某" in name or any(c.isdigit() for c in name) or len(name) < 2:
                 continue
             score = self.SCORE
             if name[:1] not in surnames() and name[:2] not in compound_surnames() and "·" not in name:
