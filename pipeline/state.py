@@ -257,6 +257,25 @@ def _records_version() -> str:
     return h.hexdigest()
 
 
+
+CACHE_KEEP_DAYS = 7  # a cache entry (summary, chart, similar-case links) no build used for this long is removed
+
+
+def prune_unused(folder, pattern: str, used: set[str], days: float = CACHE_KEEP_DAYS) -> None:
+    """Entries this build used are touched; others unused for `days` are removed (the cache folder
+    may serve several sites, e.g. the tests', so an entry another site uses is not removed at once)."""
+    import time
+
+    old = time.time() - days * 86400
+    for path in Path(folder).glob(pattern):
+        try:
+            if path.name in used:
+                os.utime(path)
+            elif path.stat().st_mtime < old:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
 def cache_key(*parts) -> str:
     blob = json.dumps([plain(p) for p in parts], ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

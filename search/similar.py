@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections import defaultdict
 from pathlib import Path
 
+from pipeline.state import prune_unused
 from records.model import PublicDecision
 
 LIMIT = 5
 WINDOW = 200
-KEEP_DAYS = 7  # a cached offence no build used for this long is removed
 
 
 def similar_decisions(decisions: list[PublicDecision], limit: int = LIMIT,
@@ -46,7 +45,7 @@ def similar_decisions(decisions: list[PublicDecision], limit: int = LIMIT,
         for d, picked in zip(group, links):
             result[d.id] = [group[j] for j in picked]
     if folder is not None:
-        _prune(folder, used)
+        prune_unused(folder, "*.json", used)
     return result
 
 
@@ -127,15 +126,3 @@ def _write(path: Path, links: list[list[int]]) -> None:
     os.replace(tmp, path)
 
 
-def _prune(folder: Path, used: set[str], days: float = KEEP_DAYS) -> None:
-    """Entries this build used are touched; others unused for `days` are removed (the cache folder
-    may serve several sites, so an entry another site uses is not removed at once)."""
-    old = time.time() - days * 86400
-    for path in folder.glob("*.json"):
-        try:
-            if path.name in used:
-                os.utime(path)
-            elif path.stat().st_mtime < old:
-                path.unlink()
-        except FileNotFoundError:
-            pass

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from pipeline.state import prune_unused as prune
 from records.model import PublicDecision, Withdrawal
 
 FORMAT = 1
@@ -27,7 +28,6 @@ FORMAT = 1
 _SOURCES = ("stats/figures.py", "stats/review.py", "stats/summary.py", "stats/workdays.py", "stats/shards.py",
             "opendata/__init__.py", "portal/filters.py", "publication/__init__.py", "records/model.py")
 ROOT = Path(__file__).resolve().parent.parent
-KEEP_DAYS = 7  # a cached summary or chart no build used for this long is removed
 
 
 @lru_cache(maxsize=1)
@@ -139,22 +139,6 @@ def _write(path: Path, summary: dict) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, path)
-
-
-def prune(folder: Path, pattern: str, used: set[str], days: float = KEEP_DAYS) -> None:
-    """Entries this build used are touched; others unused for `days` are removed (the cache folder
-    may serve several sites, e.g. the tests', so an entry another site uses is not removed at once)."""
-    import time
-
-    old = time.time() - days * 86400
-    for path in Path(folder).glob(pattern):
-        try:
-            if path.name in used:
-                os.utime(path)
-            elif path.stat().st_mtime < old:
-                path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def summary_size(summary: dict) -> int:
