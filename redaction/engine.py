@@ -120,11 +120,10 @@ def _public_wording(text: str, start: int, end: int, wording) -> bool:
     for p in wording:
         if value not in p:
             continue
-        for left in range(3):
-            for right in range(3 - left if left < 2 else 1):
-                if left + right >= 2 and start - left >= 0 and end + right <= len(text) \
-                        and text[start - left:end + right] in p:
-                    return True
+        for left in range(3):  # two characters beside it: 0 + 2, 1 + 1, 2 + 0
+            right = 2 - left
+            if start - left >= 0 and end + right <= len(text) and text[start - left:end + right] in p:
+                return True
     return False
 
 
