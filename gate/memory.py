@@ -34,10 +34,14 @@ from pathlib import Path
 
 from gate.automaton import Automaton
 from gate.patterns import find_patterns
-from gate.scan import BINARY_MIN_BYTES, Binary, Leak, _contents, _norm, prime_nfkc_table, scan_site, views
+from gate.scan import (BINARY_MIN_BYTES, BINARY_SKIP, PACKED, Binary, Leak, _contents, _norm, _suffix, prime_nfkc_table,
+                       scan_site, views)
 
-BATCH_CHARS = 32_000_000  # distinct new lines held at once (about 64-128 MB), then scanned and stored
+BATCH_CHARS = 8_000_000  # distinct new lines held at once (about 16-32 MB), then scanned and stored
+CHUNK_CHARS = 32_000_000  # a chunk of the memory holds this many characters of lines, written as they come
 CHUNKS_MAX = 64
+PIECE_BYTES = 4 << 20  # a text file larger than this is read a piece of whole lines at a time
+OVERLAP_CHARS = 64 << 10  # each piece begins with this much of the one before (whole lines)
 
 
 def stamp(st: os.stat_result) -> str:
@@ -45,11 +49,11 @@ def stamp(st: os.stat_result) -> str:
     return f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}"
 
 
-def walk(root: Path) -> dict[str, os.stat_result]:
-    """Every file under root (relative path -> stat), with one scandir per folder. Links to
-    folders are followed, as a host would serve them; a folder reached again through one (a link
-    back up the tree) is not read again."""
-    out: dict[str, os.stat_result] = {}
+def walk(root: Path, value=None) -> dict:
+    """Every file under root (relative path -> stat, or `value(stat)`), with one scandir per
+    folder. Links to folders are followed, as a host would serve them; a folder reached again
+    through one (a link back up the tree) is not read again."""
+    out: dict = {}
     root_st = os.stat(root)
     stack, seen = [("", str(root))], {(root_st.st_dev, root_st.st_ino)}
     while stack:
@@ -64,7 +68,8 @@ def walk(root: Path) -> dict[str, os.stat_result]:
                         seen.add((st.st_dev, st.st_ino))
                     stack.append((f"{prefix}{entry.name}/", entry.path))
                 else:  # a file, or a link to one; a broken link fails closed when read
-                    out[prefix + entry.name] = entry.stat() if entry.is_file() else entry.stat(follow_symlinks=False)
+                    st = entry.stat() if entry.is_file() else entry.stat(follow_symlinks=False)
+                    out[prefix + entry.name] = st if value is None else value(st)
     return out
 
 
@@ -151,18 +156,35 @@ def _candidates_in(text: str, joined: str, lengths=(2, 3, 4, 5, 6, 7, 8), bits: 
         h ^= h >> np.uint64(31)
         return h & mask
 
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    text32 = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     present = np.zeros(1 << bits, dtype=bool)
-    for n in lengths:
-        count = len(codes) - n + 1
-        if count <= 0:
-            continue
-        h = np.full(count, n, dtype=np.uint64)
-        for j in range(n):
-            h *= prime
-            h ^= codes[j:j + count]
-        present[finish(h)] = True
-        del h
+    step = 1 << 20  # the text's n-grams a slice at a time (each slice reads max(lengths) - 1 on)
+    for at in range(0, max(len(text32), 1), step):
+        codes = text32[at:at + step + max(lengths) - 1].astype(np.uint64)
+        for n in lengths:
+            count = min(len(codes) - n + 1, step)
+            if count <= 0:
+                continue
+            h = np.full(count, n, dtype=np.uint64)
+            for j in range(n):
+                h *= prime
+                h ^= codes[j:j + count]
+            present[finish(h)] = True
+            del h
+    out: list[str] = []
+    at = 0
+    while at < len(joined):  # the keys a slice of lines at a time, as the text above
+        end = joined.find("\n", at + step)
+        end = len(joined) if end < 0 else end
+        out += _keys_present(joined[at:end], present, lengths, finish, prime)
+        at = end + 1
+    return out
+
+
+def _keys_present(joined: str, present, lengths, finish, prime) -> list[str]:
+    """The lines of joined whose n-grams (as _candidates_in reads them) are all in present."""
+    import numpy as np
+
     units = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     breaks = np.flatnonzero(units == 10)
     starts = np.concatenate([[0], breaks + 1]).astype(np.int64)
@@ -210,14 +232,20 @@ class _BinaryKeys:
                 blobs.append(joined.encode(encoding))
             except UnicodeEncodeError:  # a lone surrogate: the keys that have an encoding
                 blobs.append(self._encode(joined.split("\n"), encoding))
+        utf8_end = len(blobs[0])
         self.blob = b"\n".join(blobs)  # neither encoding has a 0x0A byte inside a character
+        del blobs
         data = np.frombuffer(self.blob, dtype=np.uint8)
         breaks = np.flatnonzero(data == 10)
         starts = np.concatenate([[0], breaks + 1]).astype(np.int64)
         ends = np.concatenate([breaks, [len(self.blob)]]).astype(np.int64)
-        high = np.concatenate([[0], np.cumsum(data >= 0x80, dtype=np.int32)])
+        del breaks
+        # whether a line has a byte of 0x80 or more: the largest byte of each line with its line
+        # break (one number a key, not a running count a byte of the blob)
+        high = np.maximum.reduceat(data, np.minimum(starts, len(data) - 1)) >= 0x80
         # GB18030 spells an ASCII key as UTF-8 does: those once
-        keep = (ends - starts >= BINARY_MIN_BYTES) & ((starts <= len(blobs[0])) | (high[ends] > high[starts]))
+        keep = (ends - starts >= BINARY_MIN_BYTES) & ((starts <= utf8_end) | high)
+        del high
         starts, ends = starts[keep], ends[keep]
         prefixes = self._windows(self.blob, 0, len(self.blob), starts) if len(starts) else np.zeros(0, np.uint64)
         order = np.argsort(prefixes, kind="stable")
@@ -294,6 +322,7 @@ class _Known:
 
         self.np = np
         self.parts = [self._split(b) for b in blobs if b]
+        self.base = len(self.parts)  # the stored chunks' parts; those added later are merged
 
     def _split(self, blob: bytes):
         pairs = self.np.frombuffer(blob, dtype="<u8").reshape(-1, 2)
@@ -319,7 +348,16 @@ class _Known:
         return missing
 
     def add(self, digests: bytes) -> None:
+        """Digests now known. Parts added are merged as they come (the last two while the last
+        is at least half the one before), so that a build of many batches looks each digest up
+        in a few parts, not one per batch."""
+        np = self.np
         self.parts.append(self._split(self.ordered(digests)))
+        while len(self.parts) - self.base >= 2 and 2 * len(self.parts[-1][0]) >= len(self.parts[-2][0]):
+            (hi_a, lo_a), (hi_b, lo_b) = self.parts.pop(), self.parts.pop()
+            hi, lo = np.concatenate([hi_b, hi_a]), np.concatenate([lo_b, lo_a])
+            order = np.argsort(hi, kind="stable")
+            self.parts.append((hi[order], lo[order]))
 
 
 class _Store:
@@ -340,14 +378,9 @@ class _Store:
         return (self.folder / f"{chunk['name']}.keys").read_bytes()
 
     def write(self, kind: str, lines: list[str], digests: bytes) -> dict:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{kind}-{uuid.uuid4().hex}"
-        encoding = "latin-1" if kind == "b" else "utf-8"
-        text = "\n".join(lines).encode(encoding, "surrogatepass" if kind == "t" else "strict")
-        # binary lines (search postings, encrypted files) hardly compress: stored, not deflated
-        (self.folder / f"{name}.z").write_bytes(zlib.compress(text, 0 if kind == "b" else 1))
-        (self.folder / f"{name}.keys").write_bytes(_Known.ordered(digests))
-        return {"name": name, "kind": kind, "chars": sum(map(len, lines)) + len(lines)}
+        writer = _Writer(self, kind)
+        writer.add(lines, digests)
+        return writer.close()
 
     def complete(self, chunks: list[dict]) -> bool:
         return all((self.folder / f"{c['name']}{ext}").is_file() for c in chunks for ext in (".z", ".keys"))
@@ -357,6 +390,45 @@ class _Store:
         for path in self.folder.glob("*-*.*") if self.folder.is_dir() else ():
             if path.name not in keep and path.suffix in (".z", ".keys"):
                 path.unlink(missing_ok=True)
+
+
+class _Writer:
+    """One chunk of one kind, written as lines come (compressed as a stream) and closed once it
+    holds CHUNK_CHARS, so that lines are held only a batch at a time while chunks stay few."""
+
+    def __init__(self, store: _Store, kind: str):
+        self.store, self.kind = store, kind
+        self.encoding, self.errors = ("latin-1", "strict") if kind == "b" else ("utf-8", "surrogatepass")
+        self.file = None
+        self.done: list[dict] = []
+
+    def add(self, lines: list[str], digests: bytes) -> None:
+        if not lines:
+            return
+        if self.file is None:
+            self.store.folder.mkdir(parents=True, exist_ok=True)
+            self.name = f"{self.kind}-{uuid.uuid4().hex}"
+            self.file = open(self.store.folder / f"{self.name}.z", "wb")
+            # binary lines (search postings, encrypted files) hardly compress: stored, not deflated
+            self.zip = zlib.compressobj(0 if self.kind == "b" else 1)
+            self.keys, self.chars = [], 0
+        data = "\n".join(lines).encode(self.encoding, self.errors)
+        self.file.write(self.zip.compress(data if not self.chars else b"\n" + data))
+        self.keys.append(digests)
+        self.chars += sum(map(len, lines)) + len(lines)
+        if self.chars >= CHUNK_CHARS:
+            self.close()
+
+    def close(self) -> dict | None:
+        """Finish the chunk being written (the last one closed, or None when none was)."""
+        if self.file is not None:
+            self.file.write(self.zip.flush())
+            self.file.close()
+            self.file = None
+            (self.store.folder / f"{self.name}.keys").write_bytes(_Known.ordered(b"".join(self.keys)))
+            self.done.append({"name": self.name, "kind": self.kind, "chars": self.chars})
+            self.keys = []
+        return self.done[-1] if self.done else None
 
 
 def _stale(previous: dict) -> bool:
@@ -392,7 +464,7 @@ class _Batch:
         self.store, self.known, self.secrets = store, known, secrets
         self.lines: dict[str, dict[str, None]] = {"t": {}, "b": {}}
         self.size = 0
-        self.chunks: list[dict] = []
+        self.writers = {kind: _Writer(store, kind) for kind in ("t", "b")}
         self.hit = False
         self._full: dict[str, Automaton] = {}
         self._binary: _BinaryKeys | None = None
@@ -422,9 +494,16 @@ class _Batch:
             if not self.hit:
                 self.hit = self._scan(kind, "\n".join(fresh))
             self.known[kind].add(fresh_digests)
-            self.chunks.append(self.store.write(kind, fresh, fresh_digests))
+            self.writers[kind].add(fresh, fresh_digests)
         self.lines = {"t": {}, "b": {}}
         self.size = 0
+
+    def finish(self) -> list[dict]:
+        """Scan what is left and close the chunks: the chunks written, in order."""
+        self.flush()
+        for writer in self.writers.values():
+            writer.close()
+        return [c for kind in ("t", "b") for c in self.writers[kind].done]
 
     def _automaton(self, kind: str, text: str) -> Automaton:
         if kind in self._full:
@@ -451,6 +530,45 @@ class _Batch:
         return kind == "t" and next(find_patterns(text), None) is not None
 
 
+def _texts(f, rel: str):
+    """The texts of an open file, as scan._contents gives them (whole), except that a large
+    UTF-8 text file comes in pieces of whole lines, each piece beginning with the last
+    OVERLAP_CHARS (or more: whole lines) of the one before. A piece begins and ends at a line
+    break, which no JSON escape, character reference or NFKC form reaches across, so the plain
+    view of the file is the plain views of its pieces, line for line; only a tag (200 characters
+    at most) removed in the view without tags reaches across a line break, and what the overlap
+    repeats makes every line of that view, and every stretch of it up to the overlap's length
+    (a secret holding a line break, a secret split by tags), whole in some piece."""
+    suffix = _suffix(rel)
+    size = os.fstat(f.fileno()).st_size
+    if size <= PIECE_BYTES or suffix in PACKED or suffix in BINARY_SKIP or suffix == ".svg":
+        yield from (text for _, text in _contents(rel, f.read(), rel))
+        return
+    rest, tail = b"", ""
+    while True:
+        block = f.read(PIECE_BYTES)
+        data = rest + block
+        end = data.rfind(b"\n") + 1 if block else len(data)
+        if not end and block:  # no line break yet: read on (a piece holds whole lines)
+            rest = data
+            continue
+        try:
+            text = data[:end].decode("utf-8")
+        except UnicodeDecodeError:  # not UTF-8 (UTF-16, GB18030, binary): whole, as _contents decides
+            f.seek(0)
+            yield from (text for _, text in _contents(rel, f.read(), rel))
+            return
+        if text:
+            piece = tail + text
+            yield piece
+        if not block:
+            return
+        rest = data[end:]
+        # the overlap: whole lines, the last OVERLAP_CHARS or more, of what was read
+        start = piece.rfind("\n", 0, max(0, len(piece) - OVERLAP_CHARS)) + 1
+        tail = piece[start:]
+
+
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
           folder: Path, version: str) -> tuple[list[Leak], dict]:
     """Leaks in the staging site and the memory to keep once it is online (see the module)."""
@@ -465,8 +583,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         new = wanted.all.difference(previous.get("secrets", []))
         if _found_in_store(store, previous["chunks"], wanted, new):
             previous = None  # a new secret on the site online, or in a line stored from older sites
-    files = walk(staging)
-    stamps = {rel: stamp(st) for rel, st in files.items()}
+    stamps = walk(staging, stamp)
     if previous is None:
         chunks, recorded, trusted = [], {}, set()
     else:
@@ -475,30 +592,28 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     known = {kind: _Known([store.digests(c) for c in chunks if c["kind"] == kind]) for kind in ("t", "b")}
     batch = _Batch(store, known, wanted)
     leaks: list[Leak] = []
-    scanned = sorted(set(files) - trusted)
+    scanned = sorted(set(stamps) - trusted)
     root = str(staging)
     for rel in scanned:
         try:
             with open(os.path.join(root, rel), "rb") as f:
-                data = f.read()
-            for name, text in _contents(rel, data, rel):
-                if isinstance(text, Binary):
-                    batch.add("b", str(text), whole=True)
-                    if wanted.multiline and any(k in text for k in wanted.encoded_all(multiline=True)):
-                        batch.hit = True
-                    continue
-                for view in views(text):
-                    batch.add("t", view)
-                    if wanted.multiline and any(k in view for k in wanted.multiline):
-                        batch.hit = True
+                for text in _texts(f, rel):
+                    if isinstance(text, Binary):
+                        batch.add("b", str(text), whole=True)
+                        if wanted.multiline and any(k in text for k in wanted.encoded_all(multiline=True)):
+                            batch.hit = True
+                        continue
+                    for view in views(text):
+                        batch.add("t", view)
+                        if wanted.multiline and any(k in view for k in wanted.multiline):
+                            batch.hit = True
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
-    batch.flush()
+    chunks += batch.finish()
     if batch.hit:
         # name every file and record as the gate always did
         found = scan_site(staging, secrets, files=scanned)
         leaks += found or [Leak("(gate)", "(unknown)", "line found by gate/memory.py, not by scan_site", "")]
-    chunks += batch.chunks
     memory = {"version": version, "secrets": list(wanted.all), "files": stamps, "chunks": chunks,
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
     return leaks, memory

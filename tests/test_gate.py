@@ -392,3 +392,98 @@ def test_new_secret_in_kept_binary_file_is_caught_the_automatons_way_too(tmp_pat
     assert [l.file for l in leaks] == ["progress/x.bin"]
     assert check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝"]}, _all(site), memory_, folder, "v1")[0]
     assert not check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝X"]}, _all(site), memory_, folder, "v1")[0]
+
+
+# -- a large file is read a piece of whole lines at a time (gate/memory.py `_texts`) ----------
+
+def _cut_at(lines: list[str], piece_bytes: int, marker: str) -> str:
+    """Filler lines, then `lines`, placed so that the line holding `marker` ends exactly where
+    the first piece (piece_bytes) is cut: its line break is the piece's last byte."""
+    head = "\n".join(lines[:[i for i, l in enumerate(lines) if marker in l][0] + 1]) + "\n"
+    pad = piece_bytes - len(head.encode("utf-8"))
+    filler = "".join("<p>填充" + "x" * 80 + "</p>\n" for _ in range(pad // 95))
+    filler += "y" * (pad - len(filler.encode("utf-8")) - 1) + "\n"
+    text = filler + "\n".join(lines) + "\n" + "".join(f"<p>其后第{i}行 公开内容</p>\n" for i in range(300))
+    assert text.encode("utf-8")[:piece_bytes].endswith((marker + "\n").encode("utf-8")), "cut misplaced"
+    return text
+
+
+def test_secret_across_a_piece_boundary_of_a_large_file_is_found(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import _texts, check
+
+    monkeypatch.setattr(memory, "PIECE_BYTES", 4000)
+    monkeypatch.setattr(memory, "OVERLAP_CHARS", 300)
+    cases = {  # secret, lines around the cut (the first line's break is the first piece's end)
+        "tag over the cut": ("张三丰", ["<p>联系人张<b", ">三丰</b></p>"], "联系人张<b"),
+        "secret holding a line break": ("华林小区\n5号楼", ["<p>住华林小区", "5号楼302室</p>"], "住华林小区"),
+        "escaped, tag over the cut": ("张三丰", ["<p>联系人&#24352;<i", ">&amp;#19977;丰</i></p>"], "联系人&#24352;<i"),
+    }
+    for label, (secret, lines, marker) in cases.items():
+        text = _cut_at(lines, 4000, marker)
+        site = _site(tmp_path / label, {"data/big.json": text, "index.html": PUBLIC})
+        with open(site / "data/big.json", "rb") as f:
+            pieces = list(_texts(f, "data/big.json"))
+        assert len(pieces) >= 2 and not pieces[0].endswith(lines[1] + "\n"), label  # really cut there
+        leaks, _ = check(site, {"r (id=PEN-5)": [secret]}, set(), None, tmp_path / label / "gate", "v1")
+        assert [(l.file, l.record) for l in leaks] == [("data/big.json", "r (id=PEN-5)")], label
+        # and clean when the secret is another
+        assert check(site, {"r (id=PEN-5)": ["李四光"]}, set(), None, tmp_path / label / "gate2", "v1")[0] == []
+
+
+def test_pieces_give_every_line_the_whole_file_gives(tmp_path, monkeypatch):
+    import random
+
+    from gate import memory
+    from gate.memory import _texts
+    from gate.scan import views
+
+    rnd = random.Random(5)
+    parts = ["张", "三", "丰", "&#24352;", "&amp;#19977;", "\\u4e30", "<b>", "</b>", "<b\n>", "<td>", "</td\n>",
+             "<p class=\"a\nb\">", "１３８", "x", " ", "\n", "\n", "，", "…"]
+    text = "".join(rnd.choice(parts) for _ in range(20000))
+    site = _site(tmp_path, {"big.html": text})
+    whole = {line for view in views(text) for line in view.split("\n")}
+    for piece_bytes, overlap in ((1000, 250), (3000, 400), (777, 300)):
+        monkeypatch.setattr(memory, "PIECE_BYTES", piece_bytes)
+        monkeypatch.setattr(memory, "OVERLAP_CHARS", overlap)
+        with open(site / "big.html", "rb") as f:
+            pieces = list(_texts(f, "big.html"))
+        assert len(pieces) > 10
+        seen = {line for piece in pieces for view in views(piece) for line in view.split("\n")}
+        assert whole <= seen, (piece_bytes, sorted(whole - seen)[:3])
+
+
+def test_large_file_not_utf8_is_read_whole(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import _texts, check
+
+    monkeypatch.setattr(memory, "PIECE_BYTES", 1000)
+    text = "".join(f"公开内容第{i}行\n" for i in range(400)) + "联系人张三丰\n"
+    site = _site(tmp_path, {"data/x.csv": text.encode("gb18030"), "index.html": PUBLIC})
+    with open(site / "data/x.csv", "rb") as f:
+        assert list(_texts(f, "data/x.csv"))[-1] == text  # the file whole, decoded as GB18030
+    leaks, _ = check(site, SECRETS, set(), None, tmp_path / "gate", "v1")
+    assert [(l.file, l.what) for l in leaks] == [("data/x.csv", "personal string")]
+
+
+def test_memory_written_in_several_chunks_is_reused(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import _Store, check
+
+    monkeypatch.setattr(memory, "BATCH_CHARS", 2000)  # scanned a few lines at a time
+    monkeypatch.setattr(memory, "CHUNK_CHARS", 5000)  # and stored in chunks of a few batches
+    pages = {f"p{i}.html": "".join(f"<p>第{i}页第{j}行 公开内容</p>\n" for j in range(60)) for i in range(20)}
+    pages["p7.html"] += "<p>金山公园</p>\n"
+    site, folder, memory_ = _online(tmp_path, pages, SECRETS)
+    texts = [c for c in memory_["chunks"] if c["kind"] == "t"]
+    assert len(texts) >= 3
+    stored = [line for c in texts for line in _Store(folder).lines(c).split("\n")]
+    assert len(stored) == len(set(stored)) and "<p>第7页第59行 公开内容</p>" in stored
+    assert sum(c["chars"] for c in texts) == sum(map(len, stored)) + len(stored)
+    # a later build: known lines are not stored again, a new secret is found in the stored ones
+    (site / "new.html").write_text(pages["p3.html"], encoding="utf-8")
+    leaks, again = check(site, SECRETS, _all(site) - {"new.html"}, memory_, folder, "v1")
+    assert leaks == [] and again["chunks"] == memory_["chunks"]
+    leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": ["金山"]}, _all(site), memory_, folder, "v1")
+    assert [l.file for l in leaks] == ["p7.html"]
