@@ -18,6 +18,7 @@ from redaction.operators import MaskAll, Pseudonymise, TruncateAddress
 from redaction.protect import protected_spans
 from redaction.recognizers.base import Context
 from redaction.recognizers.known_party import person_fields
+from redaction.recognizers.role_cue import CUES
 from redaction.registry import recognizers
 from redaction.secrets import secrets_for
 from redaction.span import Redaction, Span
@@ -27,6 +28,8 @@ from redaction.text import fold
 __all__ = ["redact", "redact_many", "redact_note", "sanitize_html", "RULES_VERSION", "Redaction", "Span", "analyze"]
 
 MIN_SCORE = 0.5
+# the last characters of a role cue, which the tagger may glue to the name after it (房|东江远生)
+_CUE_ENDS = frozenset(c[i:] for c in CUES for i in range(len(c)))
 
 
 def _rules_version() -> str:
@@ -75,8 +78,10 @@ def analyze(text: str, known=(), public=()) -> list[Span]:
             # after a cue or in a list of people, the tagger's LOC for exactly that word (伙同吴水、林土)
             # is a misreading: a place does not stand there
             # ... nor inside it (伙同许宏佳 read as 许 + ORG 宏佳, 监护人：上官怡水 as LOC 怡水)
+            # ... nor glued to the cue's last character (伙|同林国, 房|东江远生)
             if any(a < s.end and s.start < b and not (listed and (why == "keep list" or (
-                    why in ("tagger LOC", "tagger ORG") and s.start <= a and b <= s.end)))
+                    why in ("tagger LOC", "tagger ORG") and b <= s.end
+                    and (s.start <= a or ("RoleCue" in s.rule and folded[a:s.start] in _CUE_ENDS)))))
                    for a, b, why in near(s)):
                 continue
         kept.append(s)
@@ -153,8 +158,15 @@ def _same_name_elsewhere(text: str, chosen: list[Span], public=(), places=(), wo
                      for c in hit):
                 out = [c for c in out if not any(c is h for h in hit)] + [new]
             elif (len(hit) == 1 and hit[0].entity == "PERSON" and hit[0].rule.startswith("TaggedName")
-                  and hit[0].start == new.start and hit[0].end == new.end + 1):
+                  and hit[0].start == new.start and hit[0].end == new.end + 1
+                  # not where something besides the tagger read the longer one as a name (刘欣|坚)
+                  and names.get(text[hit[0].start:hit[0].end], hit[0]).rule.startswith("TaggedName")):
                 out = [c for c in out if c is not hit[0]] + [new]  # 杜兰宏|轻微伤 read as 杜兰宏轻
+            elif all(c.entity == "PERSON" and c.rule.startswith("TaggedName") and c.score < new.score
+                     and ("no known surname" in c.reason or "unusually long" in c.reason) for c in hit):
+                # the tagger's weaker reading across the name (致江|犇斌 read as a name 致江, 瑶隐私):
+                # masking it would leave the rest of the name on the page (致某犇斌)
+                out = [c for c in out if not any(c is h for h in hit)] + [new]
             start = text.find(name, start + 1)
     return out
 

@@ -66,6 +66,17 @@ def _spellings(entity: str, value: str, given: frozenset = frozenset()) -> list[
     return [value]
 
 
+def _torn_mask(name: str) -> list[str]:
+    """某 before the given name: what a mask that took the surname with the character before it,
+    and left the given name, puts on the page (致江犇斌 masked as 致某犇斌). A given name that is a
+    common word is left out: 某 + it may be the right masking of another person's words."""
+    name = name.replace(" ", "")
+    if is_foreign(name):
+        return []
+    g = given_name(name)
+    return ["某" + g] if len(g) >= 2 and g != name and not common_word(g) else []
+
+
 def _in_context(text: str, span, spans) -> list[str]:
     """The masked value with the unmasked characters that stood beside it (up to CONTEXT a side)."""
     value = text[span.start:span.end]
@@ -106,7 +117,11 @@ def secrets_for(known, spans, public: list[str], text: str | None = None) -> lis
     for party in known:
         for entity, value, _ in person_fields(party):
             found.update(_spellings(entity, value))
+            if entity == "PERSON":
+                found.update(_torn_mask(value))
     for s in spans:
+        if s.entity == "PERSON":
+            found.update(_torn_mask(s.original))
         bare = _spellings(s.entity, s.original, given)
         found.update(bare)
         if s.entity == "PERSON" and not bare and text is not None and s.end <= len(text) and _name_use(text, s):

@@ -273,14 +273,58 @@ def test_role_word_before_a_rare_character_name_is_kept():
 
 
 # Names the same 100k build's gate caught unmasked on other decisions' pages (each was another
-# record's secret too): relatives and bystanders whose given name holds 然 or 思. Not fixed yet;
-# strict, so a fix makes them fail until the marker is removed.
-@pytest.mark.xfail(strict=True, reason="recall: names with 然 / 思 in the given name are missed")
-@pytest.mark.parametrize("text, name", [
-    ("违法行为人张某因对其父亲高思的治疗结果不满，在福州市第一医院吵闹。", "高思"),
-    ("造成现场围观，秩序混乱。林某与许然国上前劝阻无效后报警。", "许然国"),
-    ("当众以侮辱性言语辱骂被侵害人曾然娜，并将曾然娜的照片配以侮辱性文字。", "曾然娜"),
+# record's secret too), one sentence per cause: overlapping cues (其父亲 holds 其父), names the
+# tagger tore (曾然|娜 read as the adverb 曾然, 甘海|闽 as a place, 游强梅目|睹 run into the verb),
+# the cue's last character glued to the name (伙|同林国, 房|东江远生), the adverb 曾 before a noun
+# after a strong cue, a weaker tagger reading across a name found elsewhere (致江|犇斌), and names
+# with no cue but a person's tail (的母亲, 等人, 上前劝阻) and the people listed before them.
+@pytest.mark.parametrize("text, names", [
+    ("违法行为人张某因对其父亲高思的治疗结果不满，在福州市第一医院吵闹。", ["高思"]),
+    ("造成现场围观，秩序混乱。林某与许然国上前劝阻无效后报警。", ["许然国"]),
+    ("当众以侮辱性言语辱骂被侵害人曾然娜，并将曾然娜的照片配以侮辱性文字。", ["曾然娜"]),
+    ("违法行为人张某伙同甘海闽、方丽静、甘闽宇在福州市仓山区的酒吧赌博。", ["甘海闽", "方丽静", "甘闽宇"]),
+    ("因对其父亲上官锦的治疗结果不满，在福建省立医院门诊大厅拉横幅。", ["上官锦"]),
+    ("经鉴定，江某的损伤程度为轻微伤。证人游强梅目睹了事件经过。", ["游强梅"]),
+    ("违法行为人周霖伙同林国、王桂嘉、林坤琦在福州市台江区的烧烤店赌博。", ["林国", "王桂嘉", "林坤琦"]),
+    ("所幸未造成人员伤亡。房东江远生、邻居林浩杰证实了上述事实。", ["江远生", "林浩杰"]),
+    ("窃得被侵害人曾英军的快递包裹三件。", ["曾英军"]),
+    ("妨碍民警依法执行职务。现场群众曾豪雨证实了上述事实。", ["曾豪雨"]),
+    ("与被侵害人江犇斌发生争执，后张某用拳头殴打江犇斌的头部、面部，致江犇斌面部软组织挫伤。", ["犇斌"]),
+    ("以公开洪丹隐私相威胁，多次向洪丹索要人民币3000元，洪丹的母亲陈堃秋得知后报警。", ["洪丹"]),
+    ("以公开东方婷福隐私相威胁，多次向东方婷福索要人民币3000元，东方婷福的母亲刘杰文得知后报警。", ["东方婷福", "方婷"]),
+    ("将其房屋出租给方圆、文明等人居住，未按规定登记承租人的姓名。", ["方圆", "文明"]),
+    ("造成现场围观，秩序混乱。黎明与高峰上前劝阻无效后报警。", ["黎明", "高峰"]),
+    ("法定代表人：何土闽，职务：局长。", ["何土闽"]),
+    ("证人陈某目睹了事件经过。事后曾坚强与张斌发生争执，经民警调解后离开。", ["曾坚强"]),
+    ("违法行为人伙同林海、吴雨菊、高英国在福州市晋安区的烧烤店赌博。", ["高英国"]),
+    ("以公开刘欣坚隐私相威胁，多次向刘欣坚索要人民币2000元，刘欣坚的母亲林华萍得知后报警。", ["欣坚", "刘欣"]),
+    ("在福州市福清市福清万达广场67号606单元的出租屋内给电动自行车电瓶充电时无人看管，引发火灾。", ["67号606"]),
 ])
-def test_names_the_100k_gate_caught_unmasked(text, name):
+def test_names_the_100k_gate_caught_unmasked(text, names):
     red = redact(_decision(text, [Party("offender", "person", "张斌文")]))
-    assert name not in red.text_plain
+    for name in names:
+        assert name not in red.text_plain, (name, red.text_plain)
+
+
+# ... and what those rules must still leave alone: an adverb before a verb, a preposition before
+# a noun, a country before the amount, the words around a masked name
+@pytest.mark.parametrize("text, kept", [
+    ("证人曾目睹了事件经过。", "曾目睹"),
+    ("报警人向民警反映情况。", "向民警反映"),
+    ("被侵害人曾多次报警。", "曾多次报警"),
+    ("致江某面部软组织挫伤，江某之父报警。", "致江某面部"),
+    ("违法行为人张斌文与同事等人在店内聚餐。", "与同事等人"),
+    ("故意用手触摸被侵害人许志（女）的臀部，许志当即呼救。", "当即呼救"),
+    ("违法行为人张斌文在福州市台江区万达广场1号门口吵闹。", "万达广场1号门口"),
+])
+def test_the_100k_recall_rules_keep_ordinary_words(text, kept):
+    red = redact(_decision(text, [Party("offender", "person", "张斌文")]))
+    assert kept in red.text_plain, red.text_plain
+
+
+def test_a_mask_that_leaves_the_given_name_is_a_gate_secret():
+    red = redact(_decision("被侵害人江犇斌报警。", [Party("offender", "person", "张斌文")]))
+    assert "某犇斌" in red.secrets and "某斌文" in red.secrets
+    # a given name that is a common word is no secret with 某: 李某明确表示 is the right masking
+    red = redact(_decision("违法行为人李明确表示不服。", [Party("offender", "person", "李明确")]))
+    assert "某明确" not in red.secrets

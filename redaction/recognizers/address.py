@@ -20,6 +20,10 @@ _UNIT = (
 )
 
 
+# a flat in a complex named like a public place (福清万达广场67号606单元): the square is public,
+# its building and flat number are a home
+_FLAT = r"[\u4e00-\u9fffA-Za-z0-9\-]{1,20}?(?:广场|公馆|华府|中心)\d+\s*号楼?\s*\d+\s*(?:单元|室)"
+
 _BEFORE_PLACE = re.compile(r"[在的了是被将把称说系到从]")
 
 
@@ -33,6 +37,7 @@ class AddressRecognizer(Recognizer):
     _cue = re.compile(_CUE + r"[\s:：在于为是]{0,2}(?P<v>" + _BODY + ")")
     _unit = re.compile(_UNIT)
     _room = re.compile(_ROOM)
+    _flat = re.compile(_FLAT)
 
     def analyze(self, ctx: Context) -> list[Span]:
         spans = []
@@ -55,6 +60,11 @@ class AddressRecognizer(Recognizer):
                 if m.end() - start >= 4:
                     spans.append(Span(self.ENTITY, start, m.end(), 0.8, f"{self.name}:unit",
                                       "street with building, room or group number"))
+        for m in self._flat.finditer(ctx.text):
+            start = m.start()
+            for f in _BEFORE_PLACE.finditer(ctx.text, m.start(), m.end()):
+                start = f.end()
+            spans.append(Span(self.ENTITY, start, m.end(), 0.8, f"{self.name}:flat", "a flat in a named complex"))
         for m in self._room.finditer(ctx.text):
             start = m.start()
             for f in _BEFORE_PLACE.finditer(ctx.text, m.start(), m.end()):

@@ -23,7 +23,9 @@ class NameListRecognizer(Recognizer):
                          and not (s.rule.startswith(("KnownParty", "SameName")) and common_word(text[s.start:s.end]))),
                         key=lambda s: s.start)
         frontier = list(people)
-        seen = {(s.start, s.end) for s in people}
+        # a name the tagger alone read may still be dropped (高|英国 against the place 英国): the
+        # list's own reading of the same characters stands beside it
+        seen = {(s.start, s.end) for s in people if not s.rule.startswith("TaggedName")}
         while frontier:
             s = frontier.pop()
             m = _JOIN.match(text, s.end)

@@ -12,6 +12,7 @@ from redaction.text import is_han
 
 WORD_TAGS = {"d", "ad", "vd", "v", "p", "c", "u", "r", "m", "q", "f", "xc", "w", "TIME", "LOC", "ORG", "s", "t"}
 FUNCTION_TAGS = {"p", "c", "d", "u", "r", "xc"}
+NAME_LIKE_TAGS = {"n", "a", "an", "ng", "nr", "ns", "nz", "t", "j", "z"}  # jieba tags of words that also serve as given names
 ADJECTIVE_TAGS = {"ad", "TIME"}  # 被侵害人安静报警: LAC reads the name 安静 as an adverbial adjective; 服务员夏天对此: as a time
 STOP = set("称说讲等在于被将与和及跟同的了也都是系向对把从到因以为已又还就即之其报打骂踢拿持驾开去来离回见诉述均各分共前后时曾再并而且但等未")
 
@@ -67,32 +68,44 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
     end = g
     while end < len(text) and end - g < 2 and is_han(text[end]) and text[end] not in STOP and text[end] != "某":
         if end - g == 1:
+            if text.startswith(PERSON_VERBS, end):
+                break  # what the person did starts here (证人游梅目睹, read as one word 游梅目睹)
             nxt = starts.get(end)
             if nxt and nxt[0] - end >= 2 and nxt[1] != "PER":
                 break  # the third character starts a word of its own (张伟受伤)
         end += 1
     if end == g:
         return None
-    if text[pos:end] in POSSESSED:
-        return None
+    if text[pos:end] in POSSESSED or text[g:end] in ADVERBS:
+        return None  # 被侵害人钱财; 被侵害人曾多次报警 (the adverb 曾 and 多次, no one named 曾多次)
     nxt = text[end:end + 1]
-    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt) or text.startswith(PERSON_VERBS, end)
+    verb = next((v for v in PERSON_VERBS if text.startswith(v, end)), None)
+    name_ends = keep_ok and (nxt == "" or nxt in STOP or not is_han(nxt) or verb is not None
                              or (text.startswith(ADVERBS, end) and any(
                                  text.startswith(PERSON_VERBS, end + len(a)) for a in ADVERBS if text.startswith(a, end))))
+    tok = starts.get(pos)
+    # the tagger tore the name: its word from the surname is no dictionary word and ends inside
+    # the given name (曾然|宏 read as the adverb 曾然, 甘海|闽 as a place, 何土|闽 as a pronoun), or
+    # runs on into the verb the person does (证人游强梅目|睹)
+    torn = bool(tok) and not ordinary_word(text[pos:tok[0]]) and (
+        g < tok[0] < end or (verb is not None and end < tok[0] <= end + len(verb)))
     if boundary_ok and not name_ends:
         nt = starts.get(end)
         # the word that starts at pos ends with the name; or the tagger glued the cue's last
         # character to the name (报警人|文明 read as 报警|人文明) and that token ends with it
-        here = starts.get(pos) or _covering(starts, pos)
-        name_ends = bool(nt) and nt[0] - end >= 2 and bool(here) and here[0] in (end, g)
-    tok = starts.get(pos)
+        here = tok or _covering(starts, pos)
+        name_ends = bool(nt) and nt[0] - end >= 2 and bool(here) and (here[0] in (end, g) or torn)
     if tok and tok[0] > g and tok[1] in WORD_TAGS and not (tok[0] == end and not ordinary_word(text[pos:end])):
-        if not (name_ends and (g == pos + 2 or tok[0] == end)
+        if not (name_ends and (g == pos + 2 or tok[0] == end or torn)
                 and (boundary_ok or tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
             return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
-    if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]):
-        return None  # a preposition before a word, not a surname: 报警人向民警反映, 与其
-    if tok and tok[0] > end and tok[1] != "PER":
+    if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]) and not (
+            boundary_ok and name_ends and tok[1] == "d" and (word_info(text[g:end]) or ("v",))[0] in NAME_LIKE_TAGS):
+        # a preposition before a word, not a surname: 报警人向民警反映, 与其; but after a cue that
+        # only ever introduces a person, the adverb 曾 before a noun is the surname (被侵害人曾英军的,
+        # 现场群众曾豪雨证实), not before a verb (证人曾目睹了)
+        return None
+    if tok and tok[0] > end and tok[1] != "PER" and not (name_ends and torn):
         return None  # a longer word starts here: 常住人口
     if ordinary_word(text[pos:end]) and not name_ends:
         return None  # an ordinary word (信息, 平安); after a cue it is a name only if the name ends there
@@ -108,7 +121,12 @@ NOT_PEOPLE = {"司机", "公司", "商家", "商户", "商贩", "商店", "商�
 _NOT_PEOPLE_TAGS = ("v", "vn", "r", "d", "p", "c", "u", "m", "q", "f")
 # after 与/和/同/跟: a quarrel; after a left boundary: a statement, an injury
 _QUARREL_BEFORE = "与和同跟"
-PERSON_TAILS = ("的陈述", "的证言", "的供述", "的证词", "的损伤", "的伤情", "的询问笔录")
+PERSON_TAILS = ("的陈述", "的证言", "的供述", "的证词", "的损伤", "的伤情", "的询问笔录",
+                # kin are a person's (，洪丹的母亲陈某得知后报警); people are listed (出租给方圆、文明等人居住);
+                # bystanders step in (。黎明与高峰上前劝阻)
+                "的母亲", "的父亲", "的妻子", "的丈夫", "的儿子", "的女儿", "等人", "上前劝阻")
+_TAIL_LEFT = "与和及、给"  # what may stand before such a name inside a clause
+_JOINED = "、与和及"  # what joins it to the name before it (方圆、文明等人; 黎明与高峰上前劝阻)
 
 
 def not_a_person(word: str) -> bool:
@@ -144,11 +162,21 @@ def person_before_tail(text: str):
             pos = _name_before(text, start, lambda p: p > 0 and text[p - 1] in _QUARREL_BEFORE)
             if pos is not None:
                 yield pos, start, "与…" + tail[:4]
+                # and the one on the other side, where the clause starts (。/事后曾坚强与张斌发生争执)
+                first = _name_before(text, pos - 1, lambda p: p == 0 or not is_han(text[p - 1]) or text[p - 1] == "后")
+                if first is not None:
+                    yield first, pos - 1, "…与" + tail[:4]
             start = text.find(tail, start + 1)
+    def left_ok(p):
+        return p == 0 or not is_han(text[p - 1]) or text[p - 1] in _TAIL_LEFT
+
     for tail in PERSON_TAILS:
         start = text.find(tail)
         while start >= 0:
-            pos = _name_before(text, start, lambda p: p == 0 or not is_han(text[p - 1]) or text[p - 1] in "与和及、")
-            if pos is not None:
-                yield pos, start, tail
+            end, pos = start, _name_before(text, start, left_ok)
+            while pos is not None:
+                yield pos, end, tail
+                if pos < 2 or text[pos - 1] not in _JOINED:
+                    break
+                end, pos = pos - 1, _name_before(text, pos - 1, left_ok)  # the people listed before it
             start = text.find(tail, start + 1)

@@ -24,6 +24,8 @@ STRONG = {"被侵害人", "受害人", "被害人", "证人", "报警人", "报�
           "其妻", "其夫", "其子", "其女", "其父", "其母", "之妻", "之夫", "之子", "之女", "之父", "之母",
           "其兄", "其弟", "其姐", "其妹", "伙同", "现场群众"}
 _CUE = re.compile("(?:" + "|".join(sorted(map(re.escape, CUES), key=len, reverse=True)) + r")[:：\s]{0,2}(?:为|是|系)?")
+# where any cue starts: cues overlap (其父亲 holds 其父 and 父亲; only 父亲 is followed by the name)
+_CUE_AT = re.compile("(?=" + "|".join(sorted(map(re.escape, CUES), key=len, reverse=True)) + ")")
 
 
 class RoleCueRecognizer(Recognizer):
@@ -32,7 +34,8 @@ class RoleCueRecognizer(Recognizer):
 
     def analyze(self, ctx: Context) -> list[Span]:
         spans, starts = [], token_starts(ctx.tokens)
-        for m in _CUE.finditer(ctx.text):
+        for at in _CUE_AT.finditer(ctx.text):
+            m = _CUE.match(ctx.text, at.start())
             pos = m.end()
             cue = m.group().rstrip(":： 为是系")
             end = name_end(ctx.text, pos, starts, keep_ok=True, boundary_ok=cue in STRONG)
