@@ -194,6 +194,9 @@ def build(options: BuildOptions) -> BuildReport:
         parse_cache = state.load_parse_cache(options.exports)
         exports = load_exports(options.exports, parse_cache)
         state.save_parse_cache(options.exports, parse_cache)
+    # the parse cache holds every record's raw mapping (its text a second copy of the record's):
+    # saved, it is not needed again in this build (measured: ~8 KB a record, held to the end)
+    del parse_cache
     report.problems = exports.problems
     if options.strict and exports.problems:
         return report
@@ -213,6 +216,11 @@ def build(options: BuildOptions) -> BuildReport:
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
                               pool, options.scheduler, options.shards, exports.tokens)
     public = {d.id: redacted[d.id].public for d in sel.public}
+    # The records as exported (texts with personal data, parties) are not needed past redaction:
+    # the gate needs where each came from, the audit log which expired; the rest is let go.
+    where = {d.id: d.source.where(d.id) for d in exports.decisions}
+    expired_ids = {d.id for d in sel.expired}
+    exports.decisions, sel.public, sel.withdrawn, sel.expired, sel.excluded = [], [], [], [], []
     previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
     carried = _carry_forward(exports, previous, public, sel, today, report)
 
@@ -237,7 +245,7 @@ def build(options: BuildOptions) -> BuildReport:
                             {**options.settings, "BUILD_EXECUTOR": pool, "BUILD_SHARDS": options.shards})
             finally:
                 pool.close()
-        secrets = {d.source.where(d.id): redacted[d.id].secrets for d in exports.decisions}
+        secrets = {label: redacted[did].secrets for did, label in where.items()}
         for did, (_, found, _) in carried.items():
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
@@ -269,8 +277,7 @@ def build(options: BuildOptions) -> BuildReport:
     # The site is in place: record what changed, then what is now public.
     now = {d.id: (d.decision_no, d.content_hash) for d in decisions}
     withdrawn = {w.decision_id: w.reason for w in sel.withdrawals}
-    expired = {d.id for d in sel.expired}
-    report.events = audit.changes(audit.replay(log_events), now, withdrawn, expired, today)
+    report.events = audit.changes(audit.replay(log_events), now, withdrawn, expired_ids, today)
     audit.append(options.state, report.events)
     entries = {}
     for d in decisions:

@@ -121,6 +121,7 @@ class State:
     def save_parse_cache(self, exports: Path, cache: dict) -> None:
         store = getattr(self, "_parse", None) or self._parse_store(exports)
         store.save(cache)
+        self._parse = None  # its buckets hold every parsed record: let them go with the cache
 
     # -- render keys of the pages now online (portal/writing.py) -------------------------
     @property
