@@ -70,7 +70,9 @@ KIND_NAMES = {"penalty": "行政处罚决定书", "reconsideration": "行政复�
 URL_PREFIX = {"penalty": "decisions", "reconsideration": "reconsiderations"}
 
 
-@dataclass(frozen=True)
+# Classes with many instances (one or more per record) have __slots__: no per-object dict, and
+# none made when the object is pickled into a cache (Python 3.11 makes one then and keeps it).
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a record came from: the export file and its position in that file."""
 
@@ -111,7 +113,7 @@ class Party:
         return self.type == "person"
 
 
-@dataclass
+@dataclass(slots=True)
 class Penalty:
     type: str
     amount: float | None = None  # yuan
@@ -158,7 +160,7 @@ class Decision:
         return any(p.minor and p.role in ("offender", "applicant") for p in self.parties)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgressEvent:
     at: datetime
     stage: str
@@ -192,7 +194,7 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class PublicParty:
     """What the public may see of a party: a pseudonym for a person, the name of an organisation."""
 
