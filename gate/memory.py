@@ -42,6 +42,7 @@ CHUNK_CHARS = 32_000_000  # a chunk of the memory holds this many characters of 
 CHUNKS_MAX = 64
 PIECE_BYTES = 4 << 20  # a text file larger than this is read a piece of whole lines at a time
 OVERLAP_CHARS = 64 << 10  # each piece begins with this much of the one before (whole lines)
+GROUP_KEYS = 1_000_000  # more secrets than this are looked for this many at a time (_found_in_chunks)
 
 
 def stamp(st: os.stat_result) -> str:
@@ -374,6 +375,25 @@ class _Store:
         data = self.raw(chunk)
         return data.decode("latin-1" if chunk["kind"] == "b" else "utf-8", "surrogatepass" if chunk["kind"] == "t" else "strict")
 
+    def pieces(self, chunk: dict, size: int = 4 << 20):
+        """The chunk's lines as bytes (UTF-8, or latin-1 for binary), about `size` at a time,
+        each piece ending at a line break or at the chunk's end."""
+        unzip, rest = zlib.decompressobj(), b""
+        with open(self.folder / f"{chunk['name']}.z", "rb") as f:
+            while True:
+                block = f.read(1 << 20)
+                data = rest + (unzip.decompress(block) if block else unzip.flush())
+                if not block:
+                    if data:
+                        yield data
+                    return
+                cut = data.rfind(b"\n") + 1
+                if len(data) < size or not cut:
+                    rest = data
+                    continue
+                yield data[:cut]
+                rest = data[cut:]
+
     def digests(self, chunk: dict) -> bytes:
         return (self.folder / f"{chunk['name']}.keys").read_bytes()
 
@@ -444,16 +464,36 @@ def _found_in_store(store: _Store, chunks: list[dict], secrets: _Secrets, new: s
         return False
     if new & secrets.multiline:
         return True  # a secret over two lines cannot be looked for line by line
-    text, binary = Automaton(new), _BinaryKeys("\n".join(new))
-    for chunk in chunks:
-        if chunk["kind"] == "b":
-            found = binary.find(store.raw(chunk))
-            if found is None:  # too many places to compare one by one
-                found = next(Automaton(_Secrets.encoded(new)).find(store.lines(chunk)), None) is not None
-            if found:
-                return True
-        elif next(text.find(store.lines(chunk)), None) is not None:
-            return True
+    return _found_in_chunks(store, chunks, sorted(new))
+
+
+def _found_in_chunks(store: _Store, chunks: list[dict], keys: list[str]) -> bool:
+    """Whether any of keys (secrets of one line) occurs in the lines of chunks. The keys are
+    looked for GROUP_KEYS at a time, each group's automaton (and binary keys) built once and
+    dropped before the next, and the chunks are read a piece at a time: what is held grows with
+    neither the secrets nor the stored lines (a site of 100,000 decisions has 2 million secrets;
+    its automaton alone would be about 500 MB). A piece ends at a line break, which no key holds
+    (nor, as bytes, a binary key)."""
+    for at in range(0, len(keys), GROUP_KEYS):
+        group = keys[at:at + GROUP_KEYS]
+        text = binary = fallback = None
+        for chunk in chunks:
+            for piece in store.pieces(chunk):
+                if chunk["kind"] == "b":
+                    if binary is None:
+                        binary = _BinaryKeys("\n".join(group))
+                    found = binary.find(piece)
+                    if found is None:  # too many places to compare one by one
+                        if fallback is None:
+                            fallback = Automaton(_Secrets.encoded(group))
+                        found = next(fallback.find(piece.decode("latin-1")), None) is not None
+                else:
+                    if text is None:
+                        text = Automaton(group)
+                    found = next(text.find(piece.decode("utf-8", "surrogatepass")), None) is not None
+                if found:
+                    return True
+        del text, binary, fallback
     return False
 
 
@@ -468,6 +508,10 @@ class _Batch:
         self.hit = False
         self._full: dict[str, Automaton] = {}
         self._binary: _BinaryKeys | None = None
+        # more secrets than a group: what would need all of them at once is looked for once the
+        # lines are stored, a group at a time (_found_in_chunks)
+        self.grouped = len(secrets.single) > GROUP_KEYS
+        self.deferred: set[str] = set()
 
     def add(self, kind: str, text: str, whole: bool = False) -> None:
         """The lines of text, or text as one line (`whole`: a binary file; no key holds a 0x0A)."""
@@ -503,7 +547,11 @@ class _Batch:
         self.flush()
         for writer in self.writers.values():
             writer.close()
-        return [c for kind in ("t", "b") for c in self.writers[kind].done]
+        chunks = [c for kind in ("t", "b") for c in self.writers[kind].done]
+        if self.deferred and not self.hit:
+            keys = self.secrets.single_list()
+            self.hit = _found_in_chunks(self.store, [c for c in chunks if c["kind"] in self.deferred], keys)
+        return chunks
 
     def _automaton(self, kind: str, text: str) -> Automaton:
         if kind in self._full:
@@ -512,20 +560,30 @@ class _Batch:
         count = len(keys) if keys is not None else len(self.secrets.single)
         if count > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
             candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates_in(text, self.secrets.joined)
-            if len(candidates) < count // 2:
+            if len(candidates) < count // 2 and (not self.grouped or len(candidates) <= GROUP_KEYS):
                 return Automaton(candidates)
+        if self.grouped:
+            return None
         # most secrets may occur (a first build): all, built once
         self._full[kind] = Automaton(keys if keys is not None else self.secrets.single_list())
         return self._full[kind]
 
     def _scan(self, kind: str, text: str) -> bool:
+        if kind in self.deferred:  # every line of this kind is looked at again in finish()
+            return kind == "t" and next(find_patterns(text), None) is not None
         if kind == "b":
+            if self.grouped:
+                self.deferred.add("b")
+                return False
             if self._binary is None:
                 self._binary = _BinaryKeys(self.secrets.joined)
             found = self._binary.find(text)
             if found is not None:
                 return found
-        if next(self._automaton(kind, text).find(text), None) is not None:
+        automaton = self._automaton(kind, text)
+        if automaton is None:
+            self.deferred.add(kind)
+        elif next(automaton.find(text), None) is not None:
             return True
         return kind == "t" and next(find_patterns(text), None) is not None
 

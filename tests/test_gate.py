@@ -487,3 +487,28 @@ def test_memory_written_in_several_chunks_is_reused(tmp_path, monkeypatch):
     assert leaks == [] and again["chunks"] == memory_["chunks"]
     leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": ["金山"]}, _all(site), memory_, folder, "v1")
     assert [l.file for l in leaks] == ["p7.html"]
+
+
+def test_secrets_looked_for_a_group_at_a_time_find_what_all_at_once_find(tmp_path, monkeypatch):
+    from gate import memory
+    from gate.memory import check
+
+    many = {f"r{i} (id=PEN-{i})": [f"甄{i:05d}翀", f"13{i:09d}"] for i in range(40)}
+    secrets = {**SECRETS, **many}
+    blob = b"\x00\x8f\xff" + "甄00031翀".encode("gb18030") + b"\x93\xfe"
+    sites = {
+        "clean": {"a.html": PUBLIC, "b.json": json.dumps({"x": "公开"}), "p.bin": b"\x00\x8f\xff\x93"},
+        "text": {"a.html": PUBLIC + "<p>甄0003<b>7翀</b></p>", "p.bin": b"\x00\x8f\xff\x93"},
+        "binary": {"a.html": PUBLIC, "p.bin": blob},
+    }
+    for group in (1, 7, 1000):
+        monkeypatch.setattr(memory, "GROUP_KEYS", group)
+        for label, files in sites.items():
+            site = _site(tmp_path / f"{group}-{label}", files)
+            leaks, _ = check(site, secrets, set(), None, tmp_path / f"{group}-{label}-gate", "v1")
+            expect = {"clean": [], "text": [("a.html", "r37 (id=PEN-37)")], "binary": [("p.bin", "r31 (id=PEN-31)")]}
+            assert [(l.file, l.record) for l in leaks] == expect[label], (group, label)
+        # a secret new to a build, found in the stored lines of a kept page, whatever its group
+        site, folder, memory_ = _online(tmp_path / f"{group}-kept", {"a.html": PUBLIC + "<p>鞠甄00039翀</p>"}, SECRETS)
+        leaks, _ = check(site, secrets, _all(site), memory_, folder, "v1")
+        assert [(l.file, l.record) for l in leaks] == [("a.html", "r39 (id=PEN-39)")], group
