@@ -34,14 +34,11 @@ from pathlib import Path
 
 from gate.automaton import Automaton
 from gate.patterns import find_patterns
-from gate.scan import (BINARY_MIN_BYTES, BINARY_SKIP, PACKED, Binary, Leak, _contents, _norm, _suffix, prime_nfkc_table,
-                       scan_site, views)
+from gate.scan import BINARY_MIN_BYTES, Binary, Leak, _norm, prime_nfkc_table, scan_site, texts, views
 
 BATCH_CHARS = 8_000_000  # distinct new lines held at once (about 16-32 MB), then scanned and stored
 CHUNK_CHARS = 32_000_000  # a chunk of the memory holds this many characters of lines, written as they come
 CHUNKS_MAX = 64
-PIECE_BYTES = 4 << 20  # a text file larger than this is read a piece of whole lines at a time
-OVERLAP_CHARS = 64 << 10  # each piece begins with this much of the one before (whole lines)
 GROUP_KEYS = 1_000_000  # more secrets than this are looked for this many at a time (_found_in_chunks)
 
 
@@ -588,45 +585,6 @@ class _Batch:
         return kind == "t" and next(find_patterns(text), None) is not None
 
 
-def _texts(f, rel: str):
-    """The texts of an open file, as scan._contents gives them (whole), except that a large
-    UTF-8 text file comes in pieces of whole lines, each piece beginning with the last
-    OVERLAP_CHARS (or more: whole lines) of the one before. A piece begins and ends at a line
-    break, which no JSON escape, character reference or NFKC form reaches across, so the plain
-    view of the file is the plain views of its pieces, line for line; only a tag (200 characters
-    at most) removed in the view without tags reaches across a line break, and what the overlap
-    repeats makes every line of that view, and every stretch of it up to the overlap's length
-    (a secret holding a line break, a secret split by tags), whole in some piece."""
-    suffix = _suffix(rel)
-    size = os.fstat(f.fileno()).st_size
-    if size <= PIECE_BYTES or suffix in PACKED or suffix in BINARY_SKIP or suffix == ".svg":
-        yield from (text for _, text in _contents(rel, f.read(), rel))
-        return
-    rest, tail = b"", ""
-    while True:
-        block = f.read(PIECE_BYTES)
-        data = rest + block
-        end = data.rfind(b"\n") + 1 if block else len(data)
-        if not end and block:  # no line break yet: read on (a piece holds whole lines)
-            rest = data
-            continue
-        try:
-            text = data[:end].decode("utf-8")
-        except UnicodeDecodeError:  # not UTF-8 (UTF-16, GB18030, binary): whole, as _contents decides
-            f.seek(0)
-            yield from (text for _, text in _contents(rel, f.read(), rel))
-            return
-        if text:
-            piece = tail + text
-            yield piece
-        if not block:
-            return
-        rest = data[end:]
-        # the overlap: whole lines, the last OVERLAP_CHARS or more, of what was read
-        start = piece.rfind("\n", 0, max(0, len(piece) - OVERLAP_CHARS)) + 1
-        tail = piece[start:]
-
-
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
           folder: Path, version: str) -> tuple[list[Leak], dict]:
     """Leaks in the staging site and the memory to keep once it is online (see the module)."""
@@ -655,7 +613,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     for rel in scanned:
         try:
             with open(os.path.join(root, rel), "rb") as f:
-                for text in _texts(f, rel):
+                for _, text in texts(f, rel):
                     if isinstance(text, Binary):
                         batch.add("b", str(text), whole=True)
                         if wanted.multiline and any(k in text for k in wanted.encoded_all(multiline=True)):
@@ -668,10 +626,12 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     chunks += batch.finish()
-    if batch.hit:
+    hit = batch.hit
+    memory = {"version": version, "secrets": list(wanted.all), "files": stamps, "chunks": chunks,
+              "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
+    del batch, known, wanted  # their automatons and keys, before scan_site makes its own
+    if hit:
         # name every file and record as the gate always did
         found = scan_site(staging, secrets, files=scanned)
         leaks += found or [Leak("(gate)", "(unknown)", "line found by gate/memory.py, not by scan_site", "")]
-    memory = {"version": version, "secrets": list(wanted.all), "files": stamps, "chunks": chunks,
-              "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
     return leaks, memory

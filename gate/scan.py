@@ -25,6 +25,8 @@ from gate.patterns import find_patterns
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".csv", ".js", ".txt", ".md", ".rss", ".atom", ".svg",
                  ".tsv", ".webmanifest", ".map", ".css", ".yaml", ".yml", ".ics", ""}
 PACKED = {".gz", ".zip", ".bz2", ".xz"}
+PIECE_BYTES = 4 << 20  # a text file larger than this is read a piece of whole lines at a time
+OVERLAP_CHARS = 64 << 10  # each piece begins with this much of the one before (whole lines)
 BINARY_SKIP = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".pdf"}
 
 
@@ -211,9 +213,49 @@ def _contents(display: str, data: bytes, name: str):
         yield display, Binary(data.decode("latin-1")) if text is None else text
 
 
+def texts(f, rel: str):
+    """(display name, text) of an open file, as _contents gives them (whole), except that a large
+    UTF-8 text file comes in pieces of whole lines, each piece beginning with the last
+    OVERLAP_CHARS (or more: whole lines) of the one before. A piece begins and ends at a line
+    break, which no JSON escape, character reference or NFKC form reaches across, so the plain
+    view of the file is the plain views of its pieces, line for line; only a tag (200 characters
+    at most) removed in the view without tags reaches across a line break, and what the overlap
+    repeats makes every line of that view, and every stretch of it up to the overlap's length
+    (a secret holding a line break, a secret split by tags), whole in some piece."""
+    suffix = _suffix(rel)
+    size = os.fstat(f.fileno()).st_size
+    if size <= PIECE_BYTES or suffix in PACKED or suffix in BINARY_SKIP or suffix == ".svg":
+        yield from _contents(rel, f.read(), rel)
+        return
+    rest, tail = b"", ""
+    while True:
+        block = f.read(PIECE_BYTES)
+        data = rest + block
+        end = data.rfind(b"\n") + 1 if block else len(data)
+        if not end and block:  # no line break yet: read on (a piece holds whole lines)
+            rest = data
+            continue
+        try:
+            text = data[:end].decode("utf-8")
+        except UnicodeDecodeError:  # not UTF-8 (UTF-16, GB18030, binary): whole, as _contents decides
+            f.seek(0)
+            yield from _contents(rel, f.read(), rel)
+            return
+        if text:
+            piece = tail + text
+            yield rel, piece
+        if not block:
+            return
+        rest = data[end:]
+        # the overlap: whole lines, the last OVERLAP_CHARS or more, of what was read
+        start = piece.rfind("\n", 0, max(0, len(piece) - OVERLAP_CHARS)) + 1
+        tail = piece[start:]
+
+
 def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]],
-              raw: Automaton | None = None, patterns: bool = True) -> list[Leak]:
-    leaks, seen = [], set()
+              raw: Automaton | None = None, patterns: bool = True, seen: set | None = None) -> list[Leak]:
+    """Leaks in one text; `seen` (what was reported already) is shared by the pieces of a file."""
+    leaks, seen = [], set() if seen is None else seen
     if isinstance(text, Binary):
         # random bytes spell short ASCII strings by chance (MIN in an encrypted file), so a binary
         # file is searched for the encoded bytes of secrets long enough not to occur by chance
@@ -262,8 +304,7 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
             if len(v) >= 2:
                 owners.setdefault(v, []).append(record)
     auto = Automaton(owners)
-    encoded = _encoded(owners)
-    raw = Automaton(encoded)
+    encoded = raw = None  # made for the first binary file (as large again as `auto`)
     leaks: list[Leak] = []
     if files is None:
         paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
@@ -274,11 +315,17 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
     for path in paths:
         rel = str(path.relative_to(site_dir))
         try:
-            for name, text in _contents(rel, path.read_bytes(), rel):
-                if isinstance(text, Binary):
-                    leaks.extend(scan_text(name, text, raw, encoded, raw, patterns))
-                else:
-                    leaks.extend(scan_text(name, text, auto, owners, patterns=patterns))
+            seen: dict[str, set] = {}  # a large file comes in overlapping pieces: reported once
+            with open(path, "rb") as f:
+                for name, text in texts(f, rel):
+                    if isinstance(text, Binary):
+                        if encoded is None:
+                            encoded = _encoded(owners)
+                            raw = Automaton(encoded)
+                        leaks.extend(scan_text(name, text, raw, encoded, raw, patterns, seen.setdefault(name, set())))
+                    else:
+                        leaks.extend(scan_text(name, text, auto, owners, patterns=patterns,
+                                               seen=seen.setdefault(name, set())))
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     return leaks

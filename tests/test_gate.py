@@ -394,7 +394,7 @@ def test_new_secret_in_kept_binary_file_is_caught_the_automatons_way_too(tmp_pat
     assert not check(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝X"]}, _all(site), memory_, folder, "v1")[0]
 
 
-# -- a large file is read a piece of whole lines at a time (gate/memory.py `_texts`) ----------
+# -- a large file is read a piece of whole lines at a time (gate/scan.py `texts`) ----------
 
 def _cut_at(lines: list[str], piece_bytes: int, marker: str) -> str:
     """Filler lines, then `lines`, placed so that the line holding `marker` ends exactly where
@@ -409,11 +409,12 @@ def _cut_at(lines: list[str], piece_bytes: int, marker: str) -> str:
 
 
 def test_secret_across_a_piece_boundary_of_a_large_file_is_found(tmp_path, monkeypatch):
-    from gate import memory
-    from gate.memory import _texts, check
+    from gate import scan
+    from gate.memory import check
+    from gate.scan import texts
 
-    monkeypatch.setattr(memory, "PIECE_BYTES", 4000)
-    monkeypatch.setattr(memory, "OVERLAP_CHARS", 300)
+    monkeypatch.setattr(scan, "PIECE_BYTES", 4000)
+    monkeypatch.setattr(scan, "OVERLAP_CHARS", 300)
     cases = {  # secret, lines around the cut (the first line's break is the first piece's end)
         "tag over the cut": ("张三丰", ["<p>联系人张<b", ">三丰</b></p>"], "联系人张<b"),
         "secret holding a line break": ("华林小区\n5号楼", ["<p>住华林小区", "5号楼302室</p>"], "住华林小区"),
@@ -423,7 +424,7 @@ def test_secret_across_a_piece_boundary_of_a_large_file_is_found(tmp_path, monke
         text = _cut_at(lines, 4000, marker)
         site = _site(tmp_path / label, {"data/big.json": text, "index.html": PUBLIC})
         with open(site / "data/big.json", "rb") as f:
-            pieces = list(_texts(f, "data/big.json"))
+            pieces = [text for _, text in texts(f, "data/big.json")]
         assert len(pieces) >= 2 and not pieces[0].endswith(lines[1] + "\n"), label  # really cut there
         leaks, _ = check(site, {"r (id=PEN-5)": [secret]}, set(), None, tmp_path / label / "gate", "v1")
         assert [(l.file, l.record) for l in leaks] == [("data/big.json", "r (id=PEN-5)")], label
@@ -434,9 +435,8 @@ def test_secret_across_a_piece_boundary_of_a_large_file_is_found(tmp_path, monke
 def test_pieces_give_every_line_the_whole_file_gives(tmp_path, monkeypatch):
     import random
 
-    from gate import memory
-    from gate.memory import _texts
-    from gate.scan import views
+    from gate import scan
+    from gate.scan import texts, views
 
     rnd = random.Random(5)
     parts = ["张", "三", "丰", "&#24352;", "&amp;#19977;", "\\u4e30", "<b>", "</b>", "<b\n>", "<td>", "</td\n>",
@@ -445,24 +445,25 @@ def test_pieces_give_every_line_the_whole_file_gives(tmp_path, monkeypatch):
     site = _site(tmp_path, {"big.html": text})
     whole = {line for view in views(text) for line in view.split("\n")}
     for piece_bytes, overlap in ((1000, 250), (3000, 400), (777, 300)):
-        monkeypatch.setattr(memory, "PIECE_BYTES", piece_bytes)
-        monkeypatch.setattr(memory, "OVERLAP_CHARS", overlap)
+        monkeypatch.setattr(scan, "PIECE_BYTES", piece_bytes)
+        monkeypatch.setattr(scan, "OVERLAP_CHARS", overlap)
         with open(site / "big.html", "rb") as f:
-            pieces = list(_texts(f, "big.html"))
+            pieces = [text for _, text in texts(f, "big.html")]
         assert len(pieces) > 10
         seen = {line for piece in pieces for view in views(piece) for line in view.split("\n")}
         assert whole <= seen, (piece_bytes, sorted(whole - seen)[:3])
 
 
 def test_large_file_not_utf8_is_read_whole(tmp_path, monkeypatch):
-    from gate import memory
-    from gate.memory import _texts, check
+    from gate import scan
+    from gate.memory import check
+    from gate.scan import texts
 
-    monkeypatch.setattr(memory, "PIECE_BYTES", 1000)
+    monkeypatch.setattr(scan, "PIECE_BYTES", 1000)
     text = "".join(f"公开内容第{i}行\n" for i in range(400)) + "联系人张三丰\n"
     site = _site(tmp_path, {"data/x.csv": text.encode("gb18030"), "index.html": PUBLIC})
     with open(site / "data/x.csv", "rb") as f:
-        assert list(_texts(f, "data/x.csv"))[-1] == text  # the file whole, decoded as GB18030
+        assert list(texts(f, "data/x.csv"))[-1] == ("data/x.csv", text)  # the file whole, decoded as GB18030
     leaks, _ = check(site, SECRETS, set(), None, tmp_path / "gate", "v1")
     assert [(l.file, l.what) for l in leaks] == [("data/x.csv", "personal string")]
 
@@ -512,3 +513,20 @@ def test_secrets_looked_for_a_group_at_a_time_find_what_all_at_once_find(tmp_pat
         site, folder, memory_ = _online(tmp_path / f"{group}-kept", {"a.html": PUBLIC + "<p>鞠甄00039翀</p>"}, SECRETS)
         leaks, _ = check(site, secrets, _all(site), memory_, folder, "v1")
         assert [(l.file, l.record) for l in leaks] == [("a.html", "r39 (id=PEN-39)")], group
+
+
+def test_full_scan_reads_a_large_file_in_pieces_and_reports_a_leak_once(tmp_path, monkeypatch):
+    from gate import scan
+
+    monkeypatch.setattr(scan, "PIECE_BYTES", 4000)
+    monkeypatch.setattr(scan, "OVERLAP_CHARS", 2000)
+    # the secret sits just before the first cut, inside what the second piece repeats
+    text = _cut_at(["<p>联系人张三丰</p>", "<p>身份证35010219900512123X</p>", "<p>第二段</p>"], 4000, "第二段</p>")
+    site = _site(tmp_path, {"data/big.json": text, "index.html": PUBLIC})
+    with open(site / "data/big.json", "rb") as f:
+        pieces = [t for _, t in scan.texts(f, "data/big.json")]
+    assert len(pieces) >= 2 and all("张三丰" in p for p in pieces[:2])
+    leaks = scan_site(site, SECRETS)
+    assert [(l.file, l.record, l.what) for l in leaks] == [
+        ("data/big.json", "samples/x.yaml (id=PEN-1)", "personal string")] * 2  # the name and the ID, once each
+    assert sum("张＊＊" in l.excerpt for l in leaks) == 1 and sum("3" + "＊" * 17 in l.excerpt for l in leaks) == 1
