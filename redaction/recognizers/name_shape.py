@@ -84,10 +84,11 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
                              or (text.startswith(ADVERBS, end) and any(
                                  text.startswith(PERSON_VERBS, end + len(a)) for a in ADVERBS if text.startswith(a, end))))
     tok = starts.get(pos)
-    # the tagger tore the name: its word from the surname is no dictionary word and ends inside
-    # the given name (曾然|宏 read as the adverb 曾然, 甘海|闽 as a place, 何土|闽 as a pronoun), or
-    # runs on into the verb the person does (证人游强梅目|睹)
-    torn = bool(tok) and not ordinary_word(text[pos:tok[0]]) and (
+    # the tagger tore the name: its word from the surname is no dictionary word (or, after a cue
+    # that only introduces people, a place: 被侵害人韩国|木) and ends inside the given name (曾然|宏
+    # read as the adverb 曾然, 甘海|闽 as a place, 何土|闽 as a pronoun), or runs on into the verb
+    # the person does (证人游强梅目|睹)
+    torn = bool(tok) and (not ordinary_word(text[pos:tok[0]]) or (boundary_ok and tok[1] == "LOC")) and (
         g < tok[0] < end or (verb is not None and end < tok[0] <= end + len(verb)))
     if boundary_ok and not name_ends:
         nt = starts.get(end)
@@ -100,10 +101,13 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
                 and (boundary_ok or tok[1] in ADJECTIVE_TAGS or not ordinary_word(text[pos:end]))):
             return None  # the "surname" opens an ordinary word: 严加管教, 向其, 于是
     if tok and tok[0] == g and tok[1] in FUNCTION_TAGS and ordinary_word(text[g:end]) and not (
-            boundary_ok and name_ends and tok[1] == "d" and (word_info(text[g:end]) or ("v",))[0] in NAME_LIKE_TAGS):
+            name_ends and tok[1] == "d" and (
+                (boundary_ok and (word_info(text[g:end]) or ("v",))[0] in NAME_LIKE_TAGS)
+                or text.startswith(PERSON_VERBS + ("对此予以",), end))):
         # a preposition before a word, not a surname: 报警人向民警反映, 与其; but after a cue that
         # only ever introduces a person, the adverb 曾 before a noun is the surname (被侵害人曾英军的,
-        # 现场群众曾豪雨证实), not before a verb (证人曾目睹了)
+        # 现场群众曾豪雨证实), not before a verb (证人曾目睹了) unless what the person did follows
+        # (前台服务员曾超生对此予以证实)
         return None
     if tok and tok[0] > end and tok[1] != "PER" and not (name_ends and torn):
         return None  # a longer word starts here: 常住人口
