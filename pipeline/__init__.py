@@ -181,6 +181,7 @@ def build(options: BuildOptions) -> BuildReport:
     manifest.forget(options.state)
 
     from pipeline import audit, swap
+    from pipeline.memory import give_back
     from pipeline.redact_stage import redact_all
     from pipeline.render import render_site
     from pipeline.state import State
@@ -221,6 +222,8 @@ def build(options: BuildOptions) -> BuildReport:
     where = {d.id: d.source.where(d.id) for d in exports.decisions}
     expired_ids = {d.id for d in sel.expired}
     exports.decisions, sel.public, sel.withdrawn, sel.expired, sel.excluded = [], [], [], [], []
+    with timed("give back memory"):
+        give_back()
     previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
     carried = _carry_forward(exports, previous, public, sel, today, report)
 
@@ -255,6 +258,8 @@ def build(options: BuildOptions) -> BuildReport:
         if data.previous_output is not None:
             with timed("link unchanged"):
                 _link_unchanged(staging, data.previous_output, kept)
+        with timed("give back memory"):  # what rendering let go, before the gate adds its own
+            give_back()
         with timed("gate"):
             report.leaks, gate_memory = _gate(staging, secrets, kept, state)
         if report.leaks:

@@ -34,8 +34,18 @@ def _peak_mib() -> float:
     return max(me, kids, _workers["peak_kib"]) / 1024
 
 
+def _resident_mib() -> float:
+    """What this process holds now (MiB), not its peak: what a stage left for the next ones."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+    except (OSError, ValueError, IndexError):  # not Linux
+        return 0.0
+
+
 class Timings(dict):
-    """stage -> {"wall": s, "cpu": s, "peak_mib": MiB}; a stage timed twice adds up."""
+    """stage -> {"wall": s, "cpu": s, "peak_mib": MiB, "rss_mib": MiB held at its end}; a stage
+    timed twice adds up (its rss_mib is the last)."""
 
     @contextmanager
     def __call__(self, stage: str):
@@ -47,3 +57,4 @@ class Timings(dict):
             entry["wall"] += time.perf_counter() - wall
             entry["cpu"] += _cpu() - cpu
             entry["peak_mib"] = max(entry["peak_mib"], _peak_mib())
+            entry["rss_mib"] = _resident_mib()
