@@ -16,7 +16,8 @@ each in a fresh process, with this code and with the code in TREE (e.g. the comm
   IDs, phones and addresses): they must be looked for in every page linked unchanged.
 
 It prints wall, CPU and peak memory of each: the gate stage, with numpy and the redaction
-package already loaded as a build has them (peak memory: the whole process).
+package already loaded as a build has them (peak memory: the whole process; added: that peak less
+what the process held when the gate began, its inputs loaded).
 A kept copy is reused by the next run (--fresh builds again). Ratios matter: the machine is shared.
 """
 from __future__ import annotations
@@ -101,13 +102,19 @@ if mode == "new-secrets":
     with open(sys.argv[6], "rb") as f:
         secrets = {**secrets, **pickle.load(f)}
 state_ = State(state)
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+import gc
+gc.collect()
+before = rss()
 t, c = time.perf_counter(), time.process_time()
 leaks, memory = _gate(Path(site), secrets, set(kept), state_)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
 if mode == "cold":
     state_.save_gate_memory(memory)
 print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "leaks": len(leaks), "files": len(kept)}))
+                  "added_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, "leaks": len(leaks), "files": len(kept)}))
 """
 
 
@@ -154,7 +161,7 @@ def main() -> None:
                                   ("10 new + 300 secrets", new, "new-secrets")):
             m = measure(tree, site, Path(f"{site}.pickle"), state, mode, extra)
             print(f"{name:<28} {label:<22} {m['wall']:7.2f} s wall {m['cpu']:7.2f} s CPU {m['peak_mib']:6.0f} MiB peak"
-                  f"  leaks {m['leaks']}")
+                  f" {m.get('added_mib', float('nan')):6.0f} MiB added by the gate  leaks {m['leaks']}")
         shutil.rmtree(state, ignore_errors=True)
 
 
