@@ -11,10 +11,12 @@ import ahocorasick
 
 class Automaton:
     def __init__(self, words) -> None:
-        self._auto = ahocorasick.Automaton()
+        # each word's length is stored, not the word: the automaton holds no reference to the
+        # words (2 million strings at 100k), and a match spells its word in the text anyway
+        self._auto = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
         for w in words:
             if w:
-                self._auto.add_word(w, w)
+                self._auto.add_word(w)
         self._empty = len(self._auto) == 0
         if not self._empty:
             self._auto.make_automaton()
@@ -23,8 +25,8 @@ class Automaton:
         """(start, end, word) for every occurrence."""
         if self._empty:
             return
-        for last, w in self._auto.iter(text):
-            yield last + 1 - len(w), last + 1, w
+        for last, n in self._auto.iter(text):
+            yield last + 1 - n, last + 1, text[last + 1 - n:last + 1]
 
     def __contains__(self, word: str) -> bool:
         return word in self._auto

@@ -86,23 +86,27 @@ class _Secrets:
         normalised = _norm(joined if single is values else "\n".join(single)) if single else ""
         keys = set(normalised.split("\n")) if single else set()
         keys.difference_update(_SHORT.findall(normalised))  # lines of 0 or 1 character
-        self.single = keys  # none holds a line break: NFKC never makes one
-        self.joined = normalised  # the same, one a line (and lines shorter than 2 characters)
         multiline = (_norm(v) for v in values if "\n" in v) if single is not values else ()
         self.multiline = {k for k in multiline if len(k) >= 2}  # never found in a single line
-        self.all = self.single | self.multiline if self.multiline else self.single
-        self._single_list: list[str] | None = None
+        del values, joined, single, normalised
+        self.count = len(keys)
+        # the keys of one line, one a line (none holds a line break: NFKC never makes one), as one
+        # string: a set of 2 million strings (100k) costs ~400 MB, one string of them 70-130 MB
+        self.joined = "\n".join(keys)
+        del keys
         self._encoded: dict[str, list[str]] = {}
 
-    def single_list(self) -> list[str]:
-        if self._single_list is None:
-            self._single_list = list(self.single)
-        return self._single_list
+    def keys(self) -> list[str]:
+        """The keys of one line, as strings made for the moment."""
+        return self.joined.split("\n") if self.joined else []
+
+    def all(self) -> list[str]:
+        return self.keys() + list(self.multiline)
 
     def encoded_all(self, multiline: bool = False) -> list[str]:
         key = "multiline" if multiline else "single"
         if key not in self._encoded:
-            self._encoded[key] = self.encoded(self.multiline if multiline else self.all, multiline)
+            self._encoded[key] = self.encoded(self.multiline if multiline else self.keys(), multiline)
         return self._encoded[key]
 
     @staticmethod
@@ -461,18 +465,22 @@ def _found_in_store(store: _Store, chunks: list[dict], secrets: _Secrets, new: s
         return False
     if new & secrets.multiline:
         return True  # a secret over two lines cannot be looked for line by line
-    return _found_in_chunks(store, chunks, sorted(new))
+    return _found_in_chunks(store, chunks, "\n".join(sorted(new)), len(new))
 
 
-def _found_in_chunks(store: _Store, chunks: list[dict], keys: list[str]) -> bool:
-    """Whether any of keys (secrets of one line) occurs in the lines of chunks. The keys are
-    looked for GROUP_KEYS at a time, each group's automaton (and binary keys) built once and
-    dropped before the next, and the chunks are read a piece at a time: what is held grows with
+def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int) -> bool:
+    """Whether any of the keys (`count` secrets of one line, one a line in `joined`) occurs in
+    the lines of chunks. The keys are looked for about GROUP_KEYS at a time, each group's
+    automaton (and binary keys) built once and dropped before the next, and the chunks are read
+    a piece at a time: what is held grows with
     neither the secrets nor the stored lines (a site of 100,000 decisions has 2 million secrets;
     its automaton alone would be about 500 MB). A piece ends at a line break, which no key holds
     (nor, as bytes, a binary key)."""
-    for at in range(0, len(keys), GROUP_KEYS):
-        group = keys[at:at + GROUP_KEYS]
+    step, at = max(1, len(joined) * GROUP_KEYS // max(count, 1)), 0  # characters of about GROUP_KEYS keys
+    while at < len(joined):
+        end = joined.find("\n", at + step)
+        end = len(joined) if end < 0 else end
+        group, at = joined[at:end].split("\n"), end + 1
         text = binary = fallback = None
         for chunk in chunks:
             for piece in store.pieces(chunk):
@@ -507,7 +515,7 @@ class _Batch:
         self._binary: _BinaryKeys | None = None
         # more secrets than a group: what would need all of them at once is looked for once the
         # lines are stored, a group at a time (_found_in_chunks)
-        self.grouped = len(secrets.single) > GROUP_KEYS
+        self.grouped = secrets.count > GROUP_KEYS
         self.deferred: set[str] = set()
 
     def add(self, kind: str, text: str, whole: bool = False) -> None:
@@ -546,15 +554,15 @@ class _Batch:
             writer.close()
         chunks = [c for kind in ("t", "b") for c in self.writers[kind].done]
         if self.deferred and not self.hit:
-            keys = self.secrets.single_list()
-            self.hit = _found_in_chunks(self.store, [c for c in chunks if c["kind"] in self.deferred], keys)
+            deferred = [c for c in chunks if c["kind"] in self.deferred]
+            self.hit = _found_in_chunks(self.store, deferred, self.secrets.joined, self.secrets.count)
         return chunks
 
     def _automaton(self, kind: str, text: str) -> Automaton:
         if kind in self._full:
             return self._full[kind]
         keys = self.secrets.encoded_all() if kind == "b" else None
-        count = len(keys) if keys is not None else len(self.secrets.single)
+        count = len(keys) if keys is not None else self.secrets.count
         if count > 2000 and len(text) < 8_000_000:  # longer: most secrets may occur
             candidates = _candidates(text, keys, (6, 8), 27) if kind == "b" else _candidates_in(text, self.secrets.joined)
             if len(candidates) < count // 2 and (not self.grouped or len(candidates) <= GROUP_KEYS):
@@ -562,7 +570,7 @@ class _Batch:
         if self.grouped:
             return None
         # most secrets may occur (a first build): all, built once
-        self._full[kind] = Automaton(keys if keys is not None else self.secrets.single_list())
+        self._full[kind] = Automaton(keys if keys is not None else self.secrets.keys())
         return self._full[kind]
 
     def _scan(self, kind: str, text: str) -> bool:
@@ -596,7 +604,8 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
                                  or not store.complete(previous.get("chunks", []))):
         previous = None
     if previous is not None:
-        new = wanted.all.difference(previous.get("secrets", []))
+        new = set(wanted.all())  # for a moment
+        new.difference_update(previous.get("secrets", []))
         if _found_in_store(store, previous["chunks"], wanted, new):
             previous = None  # a new secret on the site online, or in a line stored from older sites
     stamps = walk(staging, stamp)
@@ -627,7 +636,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     chunks += batch.finish()
     hit = batch.hit
-    memory = {"version": version, "secrets": list(wanted.all), "files": stamps, "chunks": chunks,
+    memory = {"version": version, "secrets": wanted.all(), "files": stamps, "chunks": chunks,
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
     del batch, known, wanted  # their automatons and keys, before scan_site makes its own
     if hit:
