@@ -304,7 +304,11 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
             if len(v) >= 2:
                 owners.setdefault(v, []).append(record)
     auto = Automaton(owners)
-    encoded = raw = None  # made for the first binary file (as large again as `auto`)
+    # binary files: the secrets' bytes are looked for first as gate/memory.py does, without an
+    # automaton (a quarter of the memory); the automaton that names them (as large again as
+    # `auto`) is made only for a binary file where some may occur, or when a secret holds a
+    # line break (never a key there)
+    encoded = raw = prefilter = None
     leaks: list[Leak] = []
     if files is None:
         paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
@@ -319,6 +323,13 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
             with open(path, "rb") as f:
                 for name, text in texts(f, rel):
                     if isinstance(text, Binary):
+                        if prefilter is None:
+                            from gate.memory import _BinaryKeys
+
+                            prefilter = False if any("\n" in k for k in owners) else _BinaryKeys("\n".join(owners))
+                        if prefilter is not False and prefilter.find(str(text)) is False:
+                            leaks.extend(scan_text(name, text, None, {}, None, patterns, seen.setdefault(name, set())))
+                            continue
                         if encoded is None:
                             encoded = _encoded(owners)
                             raw = Automaton(encoded)

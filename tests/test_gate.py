@@ -530,3 +530,20 @@ def test_full_scan_reads_a_large_file_in_pieces_and_reports_a_leak_once(tmp_path
     assert [(l.file, l.record, l.what) for l in leaks] == [
         ("data/big.json", "samples/x.yaml (id=PEN-1)", "personal string")] * 2  # the name and the ID, once each
     assert sum("张＊＊" in l.excerpt for l in leaks) == 1 and sum("3" + "＊" * 17 in l.excerpt for l in leaks) == 1
+
+
+def test_full_scan_of_binary_files_finds_secrets_bytes_with_or_without_its_automaton(tmp_path, monkeypatch):
+    from gate import memory
+
+    blob = b"\x00\x8f\xff" + "甄翀珝琤".encode("gb18030") + b"\x93\xfe"
+    multi = b"\x00\x8f" + "华林小区\n5号楼".encode("utf-8") + b"\xfe"
+    site = _site(tmp_path, {"a.bin": blob, "b.bin": b"\x00\x8f\xff\x93" * 10, "c.bin": multi, "index.html": PUBLIC})
+    for budget in (200_000, 0):  # 0: the byte search gives up, the automaton decides
+        monkeypatch.setattr(memory._BinaryKeys, "BUDGET", budget)
+        leaks = scan_site(site, {**SECRETS, "n (id=PEN-8)": ["甄翀珝琤"]})
+        assert [(l.file, l.record) for l in leaks] == [("a.bin", "n (id=PEN-8)")]
+        leaks = scan_site(site, {**SECRETS, "r (id=PEN-7)": ["华林小区\n5号楼", "甄翀珝琤"]})
+        assert sorted((l.file, l.record) for l in leaks) == [("a.bin", "r (id=PEN-7)"), ("c.bin", "r (id=PEN-7)")]
+    # a valid ID in a binary file is found either way
+    (site / "d.bin").write_bytes(b"\x00\x8f id 350102199005121231 \xfe")
+    assert [(l.file, l.what) for l in scan_site(site, SECRETS)] == [("d.bin", "resident_id")]
