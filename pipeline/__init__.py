@@ -222,8 +222,6 @@ def build(options: BuildOptions) -> BuildReport:
     where = {d.id: d.source.where(d.id) for d in exports.decisions}
     expired_ids = {d.id for d in sel.expired}
     exports.decisions, sel.public, sel.withdrawn, sel.expired, sel.excluded = [], [], [], [], []
-    with timed("give back memory"):
-        give_back()
     previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
     carried = _carry_forward(exports, previous, public, sel, today, report)
 
@@ -258,7 +256,10 @@ def build(options: BuildOptions) -> BuildReport:
         if data.previous_output is not None:
             with timed("link unchanged"):
                 _link_unchanged(staging, data.previous_output, kept)
-        with timed("give back memory"):  # what rendering let go, before the gate adds its own
+        # What redaction and rendering let go, handed back before the gate adds its own (10k cold:
+        # 620 -> 416 MiB held). Not after redaction: rendering reuses that (a trim there changed no
+        # later figure).
+        with timed("give back memory"):
             give_back()
         with timed("gate"):
             report.leaks, gate_memory = _gate(staging, secrets, kept, state)
