@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from progress import publish_progress  # noqa: E402
+from progress import pbkdf2  # noqa: E402
 from progress.derive import derive_master  # noqa: E402
 from progress.standalone import render_lookup_site  # noqa: E402
 from records.model import ProgressEvent, ProgressRecord, Source  # noqa: E402
@@ -52,19 +53,34 @@ def _derive(args):
     return derive_master(*args)
 
 
-def python_rate(iterations: int, n: int) -> tuple[float, float]:
+def python_rates(iterations: int, n: int) -> dict:
+    """Derivations per second of the build's two PBKDF2 implementations (progress/pbkdf2.py),
+    each on one core and on all, measured in turn in this run; and CPU ms per derivation.
+    "openssl": cryptography's, in a process pool as the fallback runs it; "shani": the C loop on
+    the SHA extensions, in threads as a build runs it (absent when the library cannot be used)."""
     salt = os.urandom(16)
-    t = time.perf_counter()
-    for i in range(n):
-        derive_master(f"A35010250000020261{i:05d}", "K7QM2XHD", salt, iterations)
-    one = n / (time.perf_counter() - t)
     cores = os.cpu_count() or 1
+    out = {}
+    jobs = [(f"A35010250000020261{i:05d}", "K7QM2XHD", salt, iterations) for i in range(n)]
+    t, c = time.perf_counter(), time.process_time()
+    for j in jobs:
+        derive_master(*j)
+    out["openssl"] = {"one": n / (time.perf_counter() - t), "cpu_ms": (time.process_time() - c) / n * 1000}
     jobs = [(f"A35010250000020262{i:05d}", "K7QM2XHD", salt, iterations) for i in range(n * cores)]
     with ProcessPoolExecutor(cores) as pool:
         list(pool.map(_derive, jobs[:cores]))  # start the workers before the clock
         t = time.perf_counter()
         list(pool.map(_derive, jobs))
-    return one, len(jobs) / (time.perf_counter() - t)
+    out["openssl"]["all"] = len(jobs) / (time.perf_counter() - t)
+    if pbkdf2.library()[0] is not None:
+        secrets = [f"A35010250000020263{i:05d}\nK7QM2XHD".encode() for i in range(n * cores)]
+        t, c = time.perf_counter(), time.process_time()
+        pbkdf2.derive_many(secrets[:n], salt, iterations, workers=1)
+        out["shani"] = {"one": n / (time.perf_counter() - t), "cpu_ms": (time.process_time() - c) / n * 1000}
+        t = time.perf_counter()
+        pbkdf2.derive_many(secrets, salt, iterations)
+        out["shani"]["all"] = len(secrets) / (time.perf_counter() - t)
+    return out
 
 
 def synthetic(n: int, seed: int = 6) -> list[ProgressRecord]:
@@ -199,9 +215,17 @@ def main() -> None:
     it = args.iterations
     print(f"PBKDF2-HMAC-SHA256, {it:,} iterations; {os.cpu_count()} cores")
 
-    one, all_cores = python_rate(it, args.rounds)
-    print(f"Python (cryptography) : {one:6.1f} derivations/s on one core, {all_cores:6.1f}/s on all cores")
-    rates = {"Python, one core": one}
+    rates = python_rates(it, args.rounds)
+    for name, label in (("openssl", "OpenSSL (cryptography)"), ("shani", "C on SHA extensions  ")):
+        r = rates.get(name)
+        if r:
+            print(f"{label}: {r['one']:6.1f} derivations/s on one core, {r['all']:6.1f}/s on all cores; "
+                  f"{r['cpu_ms']:.1f} ms CPU each")
+        else:
+            print(f"{label}: not available here ({pbkdf2.library()[1]})")
+    # the guesser's core below: the faster implementation, from its CPU time (a core of its own)
+    one = max(1000 / r["cpu_ms"] for r in rates.values())
+    rates = {"one CPU core (the faster implementation above, by its CPU time)": one}
     if not args.skip_browser:
         c = chromium_figures(it, args.rounds)
         rates["Chromium WebCrypto, one tab"] = c["rate"]

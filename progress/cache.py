@@ -13,15 +13,13 @@ import hashlib
 import logging
 import os
 import pathlib
-from concurrent.futures import ProcessPoolExecutor
 
-from .derive import aes_key, derive_master, file_name, normalise
+from .derive import aes_key, file_name, normalise, secret_input
+from .pbkdf2 import derive_many
 
 log = logging.getLogger(__name__)
 _ENTRY = 80
 _MAGIC = b"progress-cache-v2\n"  # a file of another layout is discarded, never misread
-# Below this many cold derivations, starting worker processes costs more than it saves.
-_POOL_THRESHOLD = 4
 
 
 def cache_key(salt: bytes, iterations: int, case_no: str, query_code: str) -> bytes:
@@ -30,12 +28,6 @@ def cache_key(salt: bytes, iterations: int, case_no: str, query_code: str) -> by
         h.update(len(part).to_bytes(4, "big"))
         h.update(part)
     return h.digest()
-
-
-def _derive_one(args: tuple[str, str, bytes, int]) -> bytes:
-    """The slow part, in a worker: file name (16 bytes) + AES key (32 bytes)."""
-    master = derive_master(*args)
-    return bytes.fromhex(file_name(master)) + aes_key(master)
 
 
 class DerivationCache:
@@ -68,16 +60,10 @@ class DerivationCache:
         todo = {}
         for key, (c, q) in zip(keys, pairs):
             if key not in self.entries and key not in todo:
-                todo[key] = (c, q, salt, iterations)
-        if todo:
-            jobs = list(todo.values())
-            if len(jobs) < _POOL_THRESHOLD or workers == 1:
-                results = [_derive_one(j) for j in jobs]
-            else:
-                workers = workers or os.cpu_count() or 1
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    results = list(pool.map(_derive_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-            self.entries.update(zip(todo, results))
+                todo[key] = secret_input(c, q)
+        if todo:  # the slow part: then file name (16 bytes) + AES key (32 bytes) of each master
+            masters = derive_many(list(todo.values()), salt, iterations, workers)
+            self.entries.update((key, bytes.fromhex(file_name(m)) + aes_key(m)) for key, m in zip(todo, masters))
             self.cold = len(todo)
         out = [self.entries[k] for k in keys]
         self.used.update(zip(keys, out))

@@ -5,7 +5,7 @@
     key    = HKDF-SHA256(master, salt="", info=KEY_INFO, 32 bytes)
 
 Both come from the same master, so testing a guess against the published file names costs a
-full PBKDF2 run. theme/static/js/lookup.js does the same with WebCrypto; keep the two in step
+full PBKDF2 run (progress/pbkdf2.py computes it). theme/static/js/lookup.js does the same with WebCrypto; keep the two in step
 (tests/test_progress_browser.py checks that they agree).
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ import unicodedata
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from .pbkdf2 import openssl
 
 NAME_INFO = b"progress/name/v1"
 KEY_INFO = b"progress/key/v1"
@@ -40,8 +41,9 @@ def secret_input(case_no: str, query_code: str) -> bytes:
 
 
 def derive_master(case_no: str, query_code: str, salt: bytes, iterations: int) -> bytes:
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
-    return kdf.derive(secret_input(case_no, query_code))
+    """One master by OpenSSL: the reference the tests open files with. A build derives its
+    masters with progress.pbkdf2.derive_many (the same bytes, on the SHA extensions where it can)."""
+    return openssl((secret_input(case_no, query_code), salt, iterations))
 
 
 def _expand(master: bytes, info: bytes, length: int) -> bytes:
