@@ -29,7 +29,9 @@ TODAY = "2026-11-25"
 
 
 def measured(cmd: list[str], cwd: Path = ROOT) -> dict:
-    """Run a command; its wall time, CPU time (with its children) and peak memory."""
+    """Run a command; its wall time, CPU time (with its children) and peak memory, and the
+    1-minute load average before and after (the machine is shared: it says how quiet it was)."""
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -38,7 +40,8 @@ def measured(cmd: list[str], cwd: Path = ROOT) -> dict:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(f"  ! {' '.join(cmd[:3])}… exited {code}: {err.strip().splitlines()[-1:] if err.strip() else ''}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "code": code}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "code": code,
+            "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
 
 
 def build(exports: Path, output: Path, state: Path) -> dict:
@@ -107,7 +110,8 @@ def stages(m: dict) -> None:
 
 
 def fmt(m: dict) -> str:
-    return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB"
+    load = f"  (load {m['load'][0]:.1f} -> {m['load'][1]:.1f})" if "load" in m else ""
+    return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB{load}"
 
 
 def main() -> None:
