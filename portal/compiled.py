@@ -11,7 +11,10 @@ cache's folder, so environments of other options never share code.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 FOLDER = "templates"
 _CACHES: dict[tuple[str, str], object] = {}
@@ -31,19 +34,34 @@ def _options(env) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def _cache_class():
+    from jinja2 import FileSystemBytecodeCache
+
+    class Cache(FileSystemBytecodeCache):
+        """A damaged entry is compiled again, never a failed build (Jinja checks the header
+        and catches a bad marshal, but not a bad checksum pickle)."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception as exc:  # noqa: BLE001 - any damage: compile from the source
+                log.warning("compiled template %s unreadable (%s); compiled again", bucket.key, exc)
+                bucket.reset()
+
+    return Cache
+
+
 def share(env, cache_dir: Path | None) -> None:
     """Give `env` the bytecode cache of its options under `cache_dir` (none without one)."""
     if cache_dir is None:
         return
-    from jinja2 import FileSystemBytecodeCache
-
     options = _options(env)
     key = (str(cache_dir), options)
     cache = _CACHES.get(key)
     if cache is None:
         folder = Path(cache_dir) / FOLDER / options
         folder.mkdir(parents=True, exist_ok=True)
-        cache = _CACHES[key] = FileSystemBytecodeCache(str(folder))
+        cache = _CACHES[key] = _cache_class()(str(folder))
     env.bytecode_cache = cache
     _current[0] = cache_dir
 

@@ -304,3 +304,19 @@ def test_environments_of_other_options_do_not_share_compiled_templates(tmp_path)
     compiled.share(trimmed, tmp_path)
     assert plain.bytecode_cache is not trimmed.bytecode_cache
     assert plain.bytecode_cache.directory != trimmed.bytecode_cache.directory
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path, exports):
+    from jinja2.bccache import bc_magic
+
+    out, state, cache = tmp_path / "out", tmp_path / "state", tmp_path / "cache"
+    build(exports, out, state, cache_dir=cache)
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    damaged = sorted(p for p in (cache / "templates").rglob("*") if p.is_file())
+    assert damaged
+    for path in damaged:
+        path.write_bytes(bc_magic + b"\x80")  # the header, then a pickle cut short
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+    assert build(exports, out, state, cache_dir=cache).swapped
+    build(exports, tmp_path / "full", tmp_path / "state-copy", cache_dir=tmp_path / "other-cache")
+    assert same_tree(out, tmp_path / "full") == []
