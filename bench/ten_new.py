@@ -87,22 +87,24 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--first-in-place", action="store_true", help="the first --code builds in --base itself")
+    ap.add_argument("--again", type=int, default=0, metavar="N",
+                    help="more runs on the sites of an earlier call that made N runs (no copying, no settling)")
     args = ap.parse_args()
     work = args.work or args.base.parent / (args.base.name + "-work")
     results: dict[Path, list[dict]] = {c: [] for c in args.code}
     sites = {code: work / f"site{k}" for k, code in enumerate(args.code)}
     for code, site in sites.items():
-        if args.first_in_place and code == args.code[0]:
+        if args.again or (args.first_in_place and code == args.code[0]):
             continue
         prepare(code.resolve(), args.base, site)
     if args.first_in_place:
         sites[args.code[0]] = args.base
     for i in range(args.runs):
         for code, site in sites.items():
-            add_ten(site / "exports", i + 1)
+            add_ten(site / "exports", args.again + i + 1)
             r = _run(code.resolve(), site, site)
             results[code].append(r)
-            print(f"{code} run {i + 1}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, outside {r['outside_wall']:.2f}/"
+            print(f"{code} run {args.again + i + 1}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, outside {r['outside_wall']:.2f}/"
                   f"{r['outside_cpu']:.2f} s, load {r['load']:.1f}", flush=True)
     for code, runs in results.items():
         loads = ", ".join(f"{r['load']:.1f}" for r in runs)
