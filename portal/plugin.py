@@ -4,6 +4,7 @@ from __future__ import annotations
 from pelican import signals
 
 from portal.decisions import DecisionGenerator
+from portal.site_data import site_data
 
 
 def _generators(pelican):
@@ -17,5 +18,14 @@ def _later_stage_generators():
     return STAGE_GENERATORS
 
 
+def _share_compiled_templates(generator):
+    """Every generator's environment compiles a template once, not once each (portal/compiled.py)."""
+    from portal import compiled
+
+    data = site_data(generator.settings)
+    compiled.share(generator.env, data.cache_dir if data else None)
+
+
 def register():
     signals.get_generators.connect(_generators)
+    signals.generator_init.connect(_share_compiled_templates)

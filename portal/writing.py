@@ -117,6 +117,9 @@ def template_environment(settings: dict):
                                  **settings.get("JINJA_ENVIRONMENT", {}))
         env.filters.update(FILTERS)
         _ENVIRONMENTS[key] = env
+    from portal import compiled
+
+    compiled.share(env, compiled.current_dir())  # on this machine, the build's compiled templates
     return env
 
 

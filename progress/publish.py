@@ -127,6 +127,23 @@ def _same(folder: pathlib.Path | None, name: str, data: bytes) -> bool:
         return False
 
 
+def _job(online: pathlib.Path | None, file: str, data: bytes) -> tuple:
+    """(file, bytes, None) to write, or (file, None, inode) when the site online holds these very
+    bytes: linked here, as `_same` does for params.json. Written, the build linked it afterwards
+    (pipeline._link_unchanged), which changed this folder once its identity was saved, so the next
+    build trusted no file, sealed every one again and left the folder changed again: after any
+    build that could not trust the folder (a site restored or copied), every later build wrote
+    and then linked every progress file (10k decisions: 10,200 files, ~1.5 s a build)."""
+    if online is not None:
+        try:
+            st = os.stat(online / file)
+            if st.st_size == len(data) and (online / file).read_bytes() == data:
+                return (file, None, st.st_ino)
+        except OSError:
+            pass
+    return (file, data, None)
+
+
 def params(salt: bytes, iterations: int) -> dict:
     """What a browser needs to derive: public, and the same for every record. No count."""
     return {
@@ -223,7 +240,7 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
             published_notes = [notes.redact(event.note)[0] for event in record.events]
             plaintext = seal.pad(seal.content(record, published_notes), cfg.sizes)
             size = len(plaintext)
-            jobs.append((file, seal.seal(secret, name, key, plaintext, today), None))
+            jobs.append(_job(online_dir, file, seal.seal(secret, name, key, plaintext, today)))
         else:
             jobs.append((file, None, written.inodes[file]))
         real_sizes.append(size)
@@ -237,7 +254,7 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
             if written.reusable(file, DECOY, epoch) == size:
                 jobs.append((file, None, written.inodes[file]))
             else:
-                jobs.append((file, decoys.data(secret, size, i, name, today), None))
+                jobs.append(_job(online_dir, file, decoys.data(secret, size, i, name, today)))
             written.files_now[file] = (DECOY, epoch, size)
     result.decoys = len(jobs) - result.files
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,27 @@ class RawRecord:
 
 def export_files(folder: Path) -> list[Path]:
     """Every export file under `folder`, at any depth, in a stable order."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES and not p.name.startswith(".")
-    )
+    return [Path(path) for _, path, _ in _export_entries(folder)]
+
+
+def _export_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    """(label, path, stat) of every export file under `folder`, in the order of sorted Paths
+    (part by part), as `Path.rglob("*")` finds them: folders linked to are not entered, files
+    linked to count. One scandir per folder and one stat per file: the paths and stats of
+    `rglob`, `is_file` and `stat` cost ~0.4 s at 10k files on every build."""
+    found: list[tuple[list[str], str, os.stat_result]] = []
+    stack: list[tuple[list[str], str]] = [([], str(folder))]
+    while stack:
+        parts, where = stack.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                if entry.is_dir() and not entry.is_symlink():
+                    stack.append(([*parts, entry.name], entry.path))
+                elif (not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in EXPORT_SUFFIXES
+                      and entry.is_file()):
+                    found.append(([*parts, entry.name], entry.path, entry.stat()))
+    found.sort(key=lambda f: f[0])
+    return [("/".join(parts), path, st) for parts, path, st in found]
 
 
 def read_file(path: Path, label: str) -> tuple[list[RawRecord], list[Problem]]:
@@ -86,16 +103,14 @@ def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecor
     records: list[RawRecord] = []
     problems: list[Problem] = []
     seen = set()
-    for path in export_files(folder):
-        label = path.relative_to(folder).as_posix()
+    for label, path, stat in _export_entries(folder):
         seen.add(label)
-        stat = path.stat()
         stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
         entry = cache.get(label) if cache is not None else None
         if entry is not None and entry[0] == stamp:
             found, wrong = entry[1], entry[2]
         else:
-            found, wrong = read_file(path, label)
+            found, wrong = read_file(Path(path), label)
             for raw in found:
                 raw.stamp = stamp
             if cache is not None:

@@ -265,3 +265,58 @@ def test_pages_rendered_again_with_the_same_bytes_are_not_rendered_again_by_the_
     monkeypatch.undo()
     assert build(exports, full, tmp_path / "state-copy").swapped
     assert same_tree(out, full) == []
+
+
+def test_templates_are_compiled_once_per_source_not_per_generator_and_build(tmp_path, exports, monkeypatch):
+    """Pelican gives every generator its own Jinja environment; they share one bytecode cache in
+    the state's cache folder (portal/compiled.py), so a template is compiled once, when its source
+    changes, and a later build with a new record compiles nothing and writes a full build's bytes."""
+    import jinja2
+
+    compiled = []
+    real = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if not raw:
+            compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    out, state, cache = tmp_path / "out", tmp_path / "state", tmp_path / "cache"
+    build(exports, out, state, cache_dir=cache)
+    assert compiled and len(compiled) == len(set(compiled)), "each template once, whichever generator asked"
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    compiled.clear()
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+    build(exports, out, state, cache_dir=cache)
+    assert compiled == []
+    build(exports, tmp_path / "full", tmp_path / "state-copy", cache_dir=tmp_path / "other-cache")
+    assert same_tree(out, tmp_path / "full") == []
+
+
+def test_environments_of_other_options_do_not_share_compiled_templates(tmp_path):
+    import jinja2
+
+    from portal import compiled
+
+    plain, trimmed = jinja2.Environment(), jinja2.Environment(trim_blocks=True)
+    compiled.share(plain, tmp_path)
+    compiled.share(trimmed, tmp_path)
+    assert plain.bytecode_cache is not trimmed.bytecode_cache
+    assert plain.bytecode_cache.directory != trimmed.bytecode_cache.directory
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path, exports):
+    from jinja2.bccache import bc_magic
+
+    out, state, cache = tmp_path / "out", tmp_path / "state", tmp_path / "cache"
+    build(exports, out, state, cache_dir=cache)
+    shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
+    damaged = sorted(p for p in (cache / "templates").rglob("*") if p.is_file())
+    assert damaged
+    for path in damaged:
+        path.write_bytes(bc_magic + b"\x80")  # the header, then a pickle cut short
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号")})
+    assert build(exports, out, state, cache_dir=cache).swapped
+    build(exports, tmp_path / "full", tmp_path / "state-copy", cache_dir=tmp_path / "other-cache")
+    assert same_tree(out, tmp_path / "full") == []

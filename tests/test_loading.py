@@ -89,3 +89,25 @@ def test_duplicate_id_without_export_time_is_an_error_naming_both_files(tmp_path
 def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
     loaded = load_exports(tmp_path / "nope")
     assert "不存在" in str(loaded.problems[0])
+
+
+def test_export_files_are_found_and_ordered_as_sorted_paths(tmp_path):
+    """The loader walks the exports with scandir (one stat a file); it finds and orders them as
+    `sorted(Path.rglob("*"))` did: part by part (a/b before a-b/c), hidden folders entered, hidden
+    files and other suffixes left out, files linked to read, folders linked to not entered."""
+    import os
+
+    from records.loader import EXPORT_SUFFIXES, export_files
+
+    for rel in ["a/b.yaml", "a-b/c.yaml", "a.b/x.JSON", "A/z.yml", ".h/y.yaml", "a/.x.yaml", "a/n.txt", "ab.yaml",
+                "a/b/c/d.json"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "linked")
+    os.symlink(tmp_path / "ab.yaml", tmp_path / "l.yaml")
+    os.symlink(tmp_path / "missing.yaml", tmp_path / "dangling.yaml")
+    expected = sorted(p for p in tmp_path.rglob("*")
+                      if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES and not p.name.startswith("."))
+    assert export_files(tmp_path) == expected
+    assert [p.relative_to(tmp_path).as_posix() for p in expected] == [
+        ".h/y.yaml", "A/z.yml", "a/b/c/d.json", "a/b.yaml", "a-b/c.yaml", "a.b/x.JSON", "ab.yaml", "l.yaml"]

@@ -327,7 +327,10 @@ def test_a_replaced_file_online_is_sealed_again(tmp_path):
     victim.unlink()
     victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # most likely the same inode, other bytes
     warm = build([record()], tmp_path, site="new", online=tmp_path / "online")
-    assert tree(tmp_path / "new") == wanted and not warm.kept  # the folder changed: nothing is trusted
+    # the folder changed: nothing is trusted, every file is sealed again; those whose bytes are
+    # the online file's are linked, the replaced one is not
+    assert tree(tmp_path / "new") == wanted and f"progress/{victim.name}" not in warm.kept
+    assert inodes(tmp_path / "new")[victim.name] != inodes(tmp_path / "online")[victim.name]
 
 
 def test_warm_builds_keep_refresh_days_and_expiry(tmp_path):
@@ -387,3 +390,40 @@ def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_
     assert run() == first and len(sealed) == 5
     assert run() == first and len(sealed) == 5
     assert open_record(site, "A3501025000002026100003", "code-0003")["events"][0]["stage"] == "接报"
+
+
+def test_after_a_build_that_could_not_trust_the_folder_online_the_next_one_does(tmp_path, monkeypatch):
+    """A build that cannot trust the progress folder online (changed since it was written: a
+    restore, a copy) seals every file again. Those with the online bytes are linked by the stage
+    itself: when the build linked them afterwards instead, the folder it went online with was not
+    the one the stage recorded, and every later build sealed every file again too."""
+    import time
+
+    from pipeline import BuildOptions
+    from pipeline import build as pipeline_build
+    from progress import seal
+
+    sealed = []
+    real_seal = seal.seal
+    monkeypatch.setattr(seal, "seal", lambda *a, **k: sealed.append(1) or real_seal(*a, **k))
+    exports = tmp_path / "exports" / "progress"
+    exports.mkdir(parents=True)
+    docs = [{"kind": "progress", "case_no": f"A35010250000020261{i:05d}", "query_code": f"CODE{i:04d}",
+             "case_type": "administrative", "authority": "福州市公安局鼓楼分局", "contact_phone": "0591-87000000",
+             "events": [{"at": "2026-10-01T09:30:00+08:00", "stage": "received", "note": "已受案"}]} for i in range(5)]
+    (exports / "batch-001.json").write_text(json.dumps(docs, ensure_ascii=False), "utf-8")
+    site = tmp_path / "site"
+
+    def run():
+        (exports / "batch-001.json").touch()
+        report = pipeline_build(BuildOptions(exports=tmp_path / "exports", output=site, state=tmp_path / "state",
+                                             today=TODAY, settings=WEAK))
+        assert report.swapped
+        return {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / "progress").iterdir()}
+
+    first = run()
+    time.sleep(0.05)  # folder times move in clock ticks of a few ms
+    (site / "progress" / "stray").write_bytes(b"")
+    (site / "progress" / "stray").unlink()
+    assert run() == first and len(sealed) == 10, "sealed again, linked"
+    assert run() == first and len(sealed) == 10, "trusted again"

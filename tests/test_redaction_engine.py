@@ -331,3 +331,26 @@ def test_a_mask_that_leaves_the_given_name_is_a_gate_secret():
     # a given name that is a common word is no secret with 某: 李某明确表示 is the right masking
     red = redact(_decision("违法行为人李明确表示不服。", [Party("offender", "person", "李明确")]))
     assert "某明确" not in red.secrets
+
+
+def test_the_tagger_loads_its_model_once(monkeypatch):
+    """LAC() made a default session that the tagger then replaced with its one-thread session:
+    the model was loaded twice on every start of the tagger."""
+    import onnxruntime as ort
+
+    from redaction import tagger
+
+    made = []
+    real = ort.InferenceSession
+
+    class Counted(real):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs.get("providers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(ort, "InferenceSession", Counted)
+    monkeypatch.setattr(tagger, "_LAC", None)
+    monkeypatch.setattr(tagger, "_CACHE", {})
+    assert [w for _, _, w, t in tagger.tag("张三在北京市工作") if t == "PER"] == ["张三"]
+    assert made == [["CPUExecutionProvider"]]
+    assert isinstance(tagger._LAC._session, Counted)
