@@ -2,6 +2,7 @@
 """Distributed build benchmark: one process, this machine's pool and a Dask `LocalCluster`.
 
     .venv/bin/python bench/distributed.py --decisions 10000 [--exports DIR] [--shards 2 8 32] [--workdir DIR]
+    .venv/bin/python bench/distributed.py --exports DIR --warm-from STATE [--skip ...]
     .venv/bin/python bench/distributed.py --pages --decisions 10000 [--exports DIR]
     .venv/bin/python bench/distributed.py --index --decisions 1000 10000 [--shards 2 8 32]
 
@@ -330,7 +331,15 @@ def _exports(args, n: int) -> Path:
 
 
 def _warm(args, n: int, exports: Path) -> dict:
-    """The first build: fills the content caches and the progress derivations the others reuse."""
+    """The first build: fills the content caches and the progress derivations the others reuse.
+    With --warm-from, the --state of a build of the same exports made elsewhere (bench/build.py's
+    cold build, say) gives them instead, and no warm-up build is made."""
+    if args.warm_from:
+        seed = args.workdir / f"seed-{n}"
+        shutil.rmtree(seed, ignore_errors=True)
+        shutil.copytree(args.warm_from / "progress", seed,
+                        ignore=lambda folder, names: [x for x in names if x not in ("secret", "cache")])
+        return {"exports": str(exports), "cache": str(args.warm_from / "cache"), "seed": str(seed), "shards": None}
     cache, warm = args.workdir / f"cache-{n}", args.workdir / f"warm-{n}"
     base = {"exports": str(exports), "cache": str(cache), "seed": str(args.workdir / f"seed-{n}"), "shards": None}
     if not (warm / "state" / "published" / "index.json").exists():
@@ -373,6 +382,9 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], help="configurations to leave out: one pool 1w 2w")
     parser.add_argument("--index", action="store_true", help="the search indexes alone, per shard (see above)")
     parser.add_argument("--pages", action="store_true", help="the decision pages alone, by route (see above)")
+    parser.add_argument("--warm-from", type=Path, metavar="STATE",
+                        help="take the warm caches and progress derivations from this --state of a build of the "
+                             "same --exports (e.g. bench/build.py's) instead of a warm-up build")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
