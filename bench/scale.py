@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/scale.py compare STATE_SMALL STATE_LARGE [--ratio 3]
     .venv/bin/python bench/scale.py redact 300 900 2000
+    .venv/bin/python bench/scale.py whoosh EXPORTS [EXPORTS ...]
 
 `compare` reads each build's `--state/logs/last-build.json` and prints, per stage, CPU (the
 build and its workers), wall, peak and the memory held at the stage's end, and the CPU ratio
@@ -14,6 +15,10 @@ shared machine. A build the gate stopped has its gate's file-by-file scan in the
 decisions of the 10k sample exports, `--exports`): the CPU per 1,000 decisions should not grow
 with the shard (a local build's redaction shards are the new records cut in 16, so they grow
 with the archive).
+
+`whoosh` builds the whoosh index of each export folder's published decisions in one process
+(`search.whoosh_index._fresh`, procs=1, over `search.sample_site` decisions: crude masking, not
+the redaction engine, which is not what is measured) and prints its CPU and this process's peak.
 """
 from __future__ import annotations
 
@@ -66,6 +71,34 @@ def redact(sizes: list[int], exports: Path) -> None:
         print(f"{n:6d} decisions: {cpu:6.2f} s CPU, {cpu / n * 1000:5.2f} s per 1,000")
 
 
+def whoosh(folders: list[Path]) -> None:
+    import resource
+    import shutil
+    import subprocess
+    import tempfile
+
+    if len(folders) > 1:  # each in a fresh process: the peak is its own
+        for folder in folders:
+            subprocess.run([sys.executable, __file__, "whoosh", str(folder)], check=True)
+        return
+    sys.path.insert(0, str(ROOT))
+    from datetime import date
+
+    from search.sample_site import sample_decisions
+    from search.whoosh_index import _fresh
+
+    decisions, _ = sample_decisions(folders[0], date(2026, 11, 25))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-scale-whoosh-"))
+    try:
+        t = time.process_time()
+        _fresh(tmp, "decisions", decisions, 1)
+        cpu = time.process_time() - t
+    finally:
+        shutil.rmtree(tmp)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+    print(f"{len(decisions):6d} decisions: whoosh {cpu:6.1f} s CPU, {cpu / len(decisions) * 1000:5.2f} s per 1,000, peak {peak} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,9 +109,13 @@ def main() -> None:
     r = sub.add_parser("redact")
     r.add_argument("sizes", type=int, nargs="+")
     r.add_argument("--exports", type=Path, default=Path("/tmp/bench-build/10000/exports"))
+    w = sub.add_parser("whoosh")
+    w.add_argument("folders", type=Path, nargs="+")
     args = parser.parse_args()
     if args.command == "compare":
         compare(args.small, args.large, args.ratio)
+    elif args.command == "whoosh":
+        whoosh(args.folders)
     else:
         redact(args.sizes, args.exports)
 
