@@ -27,8 +27,10 @@ DISPUTE = ("发生争执", "发生口角", "发生纠纷", "发生冲突", "发�
 
 
 # what a person does right after being named (邻居田野证实了上述事实)
+# (许某的母亲东方福得知后报警: without 得知 the tagger's reading decided whether the name ran on
+# into 得 or was dropped, and the 30k sample build's gate found 东方福 unmasked)
 PERSON_VERBS = ("证实", "证明", "目睹", "报警", "报案", "拨打", "投诉", "举报", "劝阻", "看见", "看到", "反映",
-                "辨认", "指认", "到场", "送医", "协助")
+                "辨认", "指认", "到场", "送医", "协助", "得知", "获悉")
 
 
 ADVERBS = ("多次", "当即", "立即", "随即", "再次", "先后", "一直", "曾", "也", "均", "遂")  # 邻居夏天多次投诉
