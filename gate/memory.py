@@ -33,6 +33,8 @@ import zlib
 from pathlib import Path
 
 from gate.automaton import Automaton
+from gate.public_names import NONE as NO_PUBLIC_NAMES
+from gate.public_names import PublicNames
 from gate.patterns import find_patterns
 from gate.scan import BINARY_MIN_BYTES, Binary, Leak, _norm, prime_nfkc_table, scan_site, texts, views
 
@@ -459,16 +461,18 @@ def _stale(previous: dict) -> bool:
     return len(chunks) > CHUNKS_MAX or stored > 3 * previous.get("base_chars", 0) + 16_000_000
 
 
-def _found_in_store(store: _Store, chunks: list[dict], secrets: _Secrets, new: set[str]) -> bool:
+def _found_in_store(store: _Store, chunks: list[dict], secrets: _Secrets, new: set[str],
+                    public: PublicNames = NO_PUBLIC_NAMES) -> bool:
     """Whether any secret the online gate did not know occurs in a stored line."""
     if not new:
         return False
     if new & secrets.multiline:
         return True  # a secret over two lines cannot be looked for line by line
-    return _found_in_chunks(store, chunks, "\n".join(sorted(new)), len(new))
+    return _found_in_chunks(store, chunks, "\n".join(sorted(new)), len(new), public)
 
 
-def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int) -> bool:
+def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int,
+                     public: PublicNames = NO_PUBLIC_NAMES) -> bool:
     """Whether any of the keys (`count` secrets of one line, one a line in `joined`) occurs in
     the lines of chunks. The keys are looked for about GROUP_KEYS at a time, each group's
     automaton (and binary keys) built once and dropped before the next, and the chunks are read
@@ -495,7 +499,8 @@ def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int)
                 else:
                     if text is None:
                         text = Automaton(group)
-                    found = next(text.find(piece.decode("utf-8", "surrogatepass")), None) is not None
+                    lines = piece.decode("utf-8", "surrogatepass")
+                    found = public.leak(lines, text.find(lines))
                 if found:
                     return True
         del text, binary, fallback
@@ -505,8 +510,9 @@ def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int)
 class _Batch:
     """Distinct lines not yet known, scanned and stored a batch at a time."""
 
-    def __init__(self, store: _Store, known: dict[str, _Known], secrets: _Secrets):
-        self.store, self.known, self.secrets = store, known, secrets
+    def __init__(self, store: _Store, known: dict[str, _Known], secrets: _Secrets,
+                 public: PublicNames = NO_PUBLIC_NAMES):
+        self.store, self.known, self.secrets, self.public = store, known, secrets, public
         self.lines: dict[str, dict[str, None]] = {"t": {}, "b": {}}
         self.size = 0
         self.writers = {kind: _Writer(store, kind) for kind in ("t", "b")}
@@ -555,7 +561,7 @@ class _Batch:
         chunks = [c for kind in ("t", "b") for c in self.writers[kind].done]
         if self.deferred and not self.hit:
             deferred = [c for c in chunks if c["kind"] in self.deferred]
-            self.hit = _found_in_chunks(self.store, deferred, self.secrets.joined, self.secrets.count)
+            self.hit = _found_in_chunks(self.store, deferred, self.secrets.joined, self.secrets.count, self.public)
         return chunks
 
     def _automaton(self, kind: str, text: str) -> Automaton:
@@ -588,25 +594,29 @@ class _Batch:
         automaton = self._automaton(kind, text)
         if automaton is None:
             self.deferred.add(kind)
-        elif next(automaton.find(text), None) is not None:
+        elif (self.public.leak(text, automaton.find(text)) if kind == "t"
+              else next(automaton.find(text), None) is not None):
             return True
         return kind == "t" and next(find_patterns(text), None) is not None
 
 
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
-          folder: Path, version: str) -> tuple[list[Leak], dict]:
-    """Leaks in the staging site and the memory to keep once it is online (see the module)."""
+          folder: Path, version: str, public_names=()) -> tuple[list[Leak], dict]:
+    """Leaks in the staging site and the memory to keep once it is online (see the module).
+    `public_names`: the organisations' and sole proprietors' names the site publishes, inside
+    which a secret is no leak (gate/public_names.py)."""
     staging = Path(staging)
     store = _Store(folder)
     prime_nfkc_table(folder)
     wanted = _Secrets(secrets)
+    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
     if previous is not None and (previous.get("version") != version or _stale(previous)
                                  or not store.complete(previous.get("chunks", []))):
         previous = None
     if previous is not None:
         new = set(wanted.all())  # for a moment
         new.difference_update(previous.get("secrets", []))
-        if _found_in_store(store, previous["chunks"], wanted, new):
+        if _found_in_store(store, previous["chunks"], wanted, new, public):
             previous = None  # a new secret on the site online, or in a line stored from older sites
     stamps = walk(staging, stamp)
     if previous is None:
@@ -615,7 +625,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         chunks, recorded = list(previous["chunks"]), previous.get("files", {})
         trusted = {rel for rel in kept if rel in stamps and recorded.get(rel) == stamps[rel]}
     known = {kind: _Known([store.digests(c) for c in chunks if c["kind"] == kind]) for kind in ("t", "b")}
-    batch = _Batch(store, known, wanted)
+    batch = _Batch(store, known, wanted, public)
     leaks: list[Leak] = []
     scanned = sorted(set(stamps) - trusted)
     root = str(staging)
@@ -638,9 +648,9 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     hit = batch.hit
     memory = {"version": version, "secrets": wanted.all(), "files": stamps, "chunks": chunks,
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
-    del batch, known, wanted  # their automatons and keys, before scan_site makes its own
+    del batch, known, wanted, public  # their automatons and keys, before scan_site makes its own
     if hit:
         # name every file and record as the gate always did
-        found = scan_site(staging, secrets, files=scanned)
+        found = scan_site(staging, secrets, files=scanned, public_names=public_names)
         leaks += found or [Leak("(gate)", "(unknown)", "line found by gate/memory.py, not by scan_site", "")]
     return leaks, memory

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 
 from gate.automaton import Automaton
+from gate.public_names import NONE as NO_PUBLIC_NAMES
+from gate.public_names import PublicNames
 from gate.patterns import find_patterns
 
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".csv", ".js", ".txt", ".md", ".rss", ".atom", ".svg",
@@ -253,10 +255,13 @@ def texts(f, rel: str):
 
 
 def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]],
-              raw: Automaton | None = None, patterns: bool = True, seen: set | None = None) -> list[Leak]:
-    """Leaks in one text; `seen` (what was reported already) is shared by the pieces of a file."""
+              raw: Automaton | None = None, patterns: bool = True, seen: set | None = None,
+              public: PublicNames = NO_PUBLIC_NAMES) -> list[Leak]:
+    """Leaks in one text; `seen` (what was reported already) is shared by the pieces of a file;
+    a secret inside a public name of `public` is none (gate/public_names.py; text, not bytes)."""
     leaks, seen = [], set() if seen is None else seen
-    if isinstance(text, Binary):
+    binary = isinstance(text, Binary)
+    if binary:
         # random bytes spell short ASCII strings by chance (MIN in an encrypted file), so a binary
         # file is searched for the encoded bytes of secrets long enough not to occur by chance
         views_, automaton = [str(text)], raw
@@ -264,6 +269,8 @@ def scan_text(name: str, text: str, auto: Automaton, owners: dict[str, list[str]
         views_, automaton = views(text), auto
     for view in views_:
         for start, end, secret in automaton.find(view) if automaton is not None else ():
+            if not binary and public.covers(view, start, end):
+                continue
             for record in owners[secret]:
                 key = (record, secret)
                 if key not in seen:
@@ -291,11 +298,13 @@ def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None, patterns: bool = True) -> list[Leak]:
+def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None, patterns: bool = True,
+              public_names=()) -> list[Leak]:
     """Leaks in the site: every secret, and (with `patterns`) every bare valid ID, phone, card or
     plate. `files` (relative paths) limits the scan, for a build that knows which files it
     linked unchanged from a site already scanned (see pipeline: only new secrets are looked
-    for there)."""
+    for there). `public_names`: the organisations' and sole proprietors' names the site
+    publishes, inside which a secret is no leak (gate/public_names.py)."""
     site_dir = pathlib.Path(site_dir)
     owners: dict[str, list[str]] = {}
     for record, values in secrets.items():
@@ -304,6 +313,7 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
             if len(v) >= 2:
                 owners.setdefault(v, []).append(record)
     auto = Automaton(owners)
+    public = PublicNames.of(public_names, "\n".join(k for k in owners if "\n" not in k)) if public_names else NO_PUBLIC_NAMES
     # binary files: the secrets' bytes are looked for first as gate/memory.py does, without an
     # automaton (a quarter of the memory); the automaton that names them (as large again as
     # `auto`) is made only for a binary file where some may occur, or when a secret holds a
@@ -336,7 +346,7 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
                         leaks.extend(scan_text(name, text, raw, encoded, raw, patterns, seen.setdefault(name, set())))
                     else:
                         leaks.extend(scan_text(name, text, auto, owners, patterns=patterns,
-                                               seen=seen.setdefault(name, set())))
+                                               seen=seen.setdefault(name, set()), public=public))
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     return leaks

@@ -106,15 +106,17 @@ def _gate_version() -> str:
     return h.hexdigest()
 
 
-def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State):
+def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=()):
     """The leak gate. Every file written by this build is checked for every secret and pattern;
     files linked unchanged from the site online (`kept`, still the very files the online gate
     scanned) are checked for the secrets that gate did not know, in the lines it stored
-    (gate/memory.py). Returns the leaks and the memory to save once the site is online."""
+    (gate/memory.py); a secret inside one of `public_names` (the organisations and sole
+    proprietors the site names as parties) is none (gate/public_names.py). Returns the leaks and
+    the memory to save once the site is online."""
     from gate.memory import check
 
     version = _gate_version()
-    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version)
+    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version, public_names)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -262,7 +264,8 @@ def build(options: BuildOptions) -> BuildReport:
         with timed("give back memory"):
             give_back()
         with timed("gate"):
-            report.leaks, gate_memory = _gate(staging, secrets, kept, state)
+            public_names = {p.label for d in decisions for p in d.parties if p.type in ("organization", "sole_proprietor")}
+            report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names)
         if report.leaks:
             swap.discard(staging)
             _write_figures(options, report)

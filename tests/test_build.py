@@ -230,3 +230,26 @@ def test_gate_looks_for_new_secrets_in_pages_linked_unchanged(tmp_path, exports)
     state_.save_gate_memory({**memory, "secrets": memory["secrets"] + _gate(out, {"x": ["殴打"]}, set(), state_)[1]["secrets"]})
     leaks, _ = _gate(out, {**known, "PEN-T-9": ["殴打"]}, kept, state_)
     assert not any(leak.file in kept for leak in leaks)
+
+
+def test_a_person_named_like_part_of_another_decisions_shop_does_not_stop_the_build(tmp_path):
+    """The 30k sample build: the receptionist 方斌 of one decision, and the inn 福州市晋安区方斌客栈
+    that another decision names as its party (a sole proprietor, public by rule). The inn's name
+    stays on its page, the receptionist is masked on hers, and the gate lets the site through."""
+    inn = "福州市晋安区方斌客栈"
+    exports = write_exports(tmp_path / "exports", {
+        "inn.yaml": penalty(id="PEN-T-INN", decision_no="榕公晋（治）行罚决字〔2026〕11号", offence="未按规定登记住宿旅客信息",
+                            parties=[{"role": "offender", "type": "sole_proprietor", "name": inn,
+                                      "credit_code": "92350111101061152L", "legal_representative": "东方斌"}],
+                            text=f"被处罚单位：{inn}（个体工商户）。\n\n经查，{inn}未按规定登记住宿旅客信息。\n\n决定对{inn}处罚款300元。"),
+        "hotel.yaml": penalty(id="PEN-T-HOTEL", decision_no="榕公鼓（治）行罚决字〔2026〕12号", offence="未按规定登记住宿旅客信息",
+                              parties=[{"role": "offender", "type": "organization", "name": "福州市鼓楼区佳和酒店管理有限公司",
+                                        "legal_representative": "张堃"}],
+                              text="经查，福州市鼓楼区佳和酒店管理有限公司未按规定登记住宿旅客信息，前台服务员方斌对此予以证实。"),
+    })
+    report = build(exports, tmp_path / "out", tmp_path / "state")
+    assert report.swapped, [str(x) for x in report.leaks]
+    inn_page = (tmp_path / "out" / "decisions" / "pen-t-inn" / "index.html").read_text(encoding="utf-8")
+    hotel_page = (tmp_path / "out" / "decisions" / "pen-t-hotel" / "index.html").read_text(encoding="utf-8")
+    assert inn in inn_page
+    assert "方斌" not in hotel_page and "服务员方某" in hotel_page

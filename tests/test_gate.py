@@ -547,3 +547,54 @@ def test_full_scan_of_binary_files_finds_secrets_bytes_with_or_without_its_autom
     # a valid ID in a binary file is found either way
     (site / "d.bin").write_bytes(b"\x00\x8f id 350102199005121231 \xfe")
     assert [(l.file, l.what) for l in scan_site(site, SECRETS)] == [("d.bin", "resident_id")]
+
+
+# -- secrets inside the public names of organisations and sole proprietors (gate/public_names.py)
+
+INN = "福州市晋安区方斌客栈"  # a sole proprietor, a party of one decision (the 30k sample build)
+RECEPTIONIST = {"penalty/PEN-2026-006862.json (id=PEN-2026-006862)": ["方斌", "服务员方斌对此"]}
+
+
+def test_a_secret_inside_a_longer_public_name_is_passed_over_only_there():
+    from gate.public_names import PublicNames
+
+    names = PublicNames([INN, "方斌"], ["方斌", "晋安区"])  # a name no longer than the secret passes nothing
+    page = f"被处罚单位：{INN}（个体工商户）。前台服务员方斌对此予以证实。"
+    found = [(s, s + len(k)) for k in ("方斌",) for s in range(len(page)) if page.startswith(k, s)]
+    assert [names.covers(page, s, e) for s, e in found] == [True, False]
+    assert names.covers(page, page.index("晋安区"), page.index("晋安区") + 3)
+    assert not names.covers("方斌客栈", 0, 2)  # not the whole public name there
+
+
+def test_scan_site_passes_over_a_secret_inside_a_public_name(tmp_path):
+    site = _site(tmp_path, {"a.html": PUBLIC + f"<p>被处罚单位：{INN}（个体工商户）</p>"})
+    assert [l.record for l in scan_site(site, RECEPTIONIST)] == list(RECEPTIONIST)  # without the names
+    assert scan_site(site, RECEPTIONIST, public_names={INN}) == []
+    # the same secret anywhere else on the page is a leak as before
+    (site / "a.html").write_text(PUBLIC + f"<p>{INN}</p><p>证人方斌</p>", encoding="utf-8")
+    assert [l.record for l in scan_site(site, RECEPTIONIST, public_names={INN})] == list(RECEPTIONIST)
+
+
+def test_memory_check_passes_over_a_secret_inside_a_public_name_in_every_path(tmp_path, monkeypatch):
+    """The automaton over new lines, the grouped search of stored lines (over GROUP_KEYS
+    secrets: a 100k build), and a secret new to a build looked for in a kept page."""
+    from gate import memory
+    from gate.memory import check
+
+    secrets = {**SECRETS, **RECEPTIONIST}
+    inn = {"a.html": PUBLIC + f"<p>被处罚单位：{INN}（个体工商户）</p>"}
+    leak = {"a.html": PUBLIC + f"<p>{INN}</p><p>前台服务员方斌对此予以证实</p>"}
+    for group in (1, 1000):
+        monkeypatch.setattr(memory, "GROUP_KEYS", group)
+        leaks, _ = check(_site(tmp_path / f"{group}-inn", inn), secrets, set(), None, tmp_path / f"{group}-g1", "v1",
+                         public_names={INN})
+        assert leaks == [], group
+        leaks, _ = check(_site(tmp_path / f"{group}-none", inn), secrets, set(), None, tmp_path / f"{group}-g2", "v1")
+        assert [l.record for l in leaks] == list(RECEPTIONIST), group
+        leaks, _ = check(_site(tmp_path / f"{group}-leak", leak), secrets, set(), None, tmp_path / f"{group}-g3", "v1",
+                         public_names={INN})
+        assert {l.record for l in leaks} == set(RECEPTIONIST), group
+        # the receptionist's decision is new; the inn's page is kept from the site online
+        site, folder, memory_ = _online(tmp_path / f"{group}-kept", inn, SECRETS)
+        leaks, _ = check(site, secrets, _all(site), memory_, folder, "v1", public_names={INN})
+        assert leaks == [], group
