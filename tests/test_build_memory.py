@@ -33,11 +33,11 @@ def test_records_as_exported_are_let_go_before_rendering_and_the_gate_still_name
         held["render"] = sum(1 for o in gc.get_objects() if _ours(o))
         return render(*args, **kwargs)
 
-    def watching_gate(staging, secrets, kept, state):
+    def watching_gate(staging, secrets, kept, state, *rest):
         gc.collect()
         held["gate"] = sum(1 for o in gc.get_objects() if _ours(o))
         labels.update({label: found for label, found in secrets.items() if "PEN-M-" in label})
-        return gate(staging, secrets, kept, state)
+        return gate(staging, secrets, kept, state, *rest)
 
     monkeypatch.setattr(pipeline.render, "render_site", counting_render)
     monkeypatch.setattr(pipeline, "_gate", watching_gate)
