@@ -358,10 +358,11 @@ def test_state_of_warm_builds_is_private(tmp_path):
     assert stat.S_IMODE((tmp_path / "state" / "progress" / "written").stat().st_mode) == 0o600
 
 
-def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_file(tmp_path, monkeypatch):
-    """The stage as pipeline.build runs it (staging folder, swap, the build's own linking of
-    unchanged files afterwards, which must not disturb the folder): the second build and the
-    third seal nothing and link all."""
+def _five_cases_built_by_the_pipeline(tmp_path, monkeypatch, files):
+    """Five progress records and a function that builds them with pipeline.build (staging folder,
+    swap, the build's own linking of unchanged files afterwards) into one site, touching the
+    export first so that every stage runs; `files(path)` is what it returns of each progress
+    file. Returns (the seal calls so far, that function, the site)."""
     from pipeline import BuildOptions
     from pipeline import build as pipeline_build
     from progress import seal
@@ -369,7 +370,6 @@ def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_
     sealed = []
     real_seal = seal.seal
     monkeypatch.setattr(seal, "seal", lambda *a, **k: sealed.append(1) or real_seal(*a, **k))
-
     exports = tmp_path / "exports" / "progress"
     exports.mkdir(parents=True)
     docs = [{"kind": "progress", "case_no": f"A35010250000020261{i:05d}", "query_code": f"CODE{i:04d}",
@@ -383,8 +383,17 @@ def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_
         report = pipeline_build(BuildOptions(exports=tmp_path / "exports", output=site, state=tmp_path / "state",
                                              today=TODAY, settings=WEAK))
         assert report.swapped
-        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in (site / "progress").iterdir()}
+        return {p.name: files(p) for p in (site / "progress").iterdir()}
 
+    return sealed, run, site
+
+
+def test_inside_real_builds_a_warm_build_seals_nothing_and_links_every_progress_file(tmp_path, monkeypatch):
+    """The stage as pipeline.build runs it (staging folder, swap, the build's own linking of
+    unchanged files afterwards, which must not disturb the folder): the second build and the
+    third seal nothing and link all."""
+    sealed, run, site = _five_cases_built_by_the_pipeline(
+        tmp_path, monkeypatch, lambda p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()))
     first = run()
     assert len(sealed) == 5
     assert run() == first and len(sealed) == 5
@@ -399,28 +408,8 @@ def test_after_a_build_that_could_not_trust_the_folder_online_the_next_one_does(
     the one the stage recorded, and every later build sealed every file again too."""
     import time
 
-    from pipeline import BuildOptions
-    from pipeline import build as pipeline_build
-    from progress import seal
-
-    sealed = []
-    real_seal = seal.seal
-    monkeypatch.setattr(seal, "seal", lambda *a, **k: sealed.append(1) or real_seal(*a, **k))
-    exports = tmp_path / "exports" / "progress"
-    exports.mkdir(parents=True)
-    docs = [{"kind": "progress", "case_no": f"A35010250000020261{i:05d}", "query_code": f"CODE{i:04d}",
-             "case_type": "administrative", "authority": "福州市公安局鼓楼分局", "contact_phone": "0591-87000000",
-             "events": [{"at": "2026-10-01T09:30:00+08:00", "stage": "received", "note": "已受案"}]} for i in range(5)]
-    (exports / "batch-001.json").write_text(json.dumps(docs, ensure_ascii=False), "utf-8")
-    site = tmp_path / "site"
-
-    def run():
-        (exports / "batch-001.json").touch()
-        report = pipeline_build(BuildOptions(exports=tmp_path / "exports", output=site, state=tmp_path / "state",
-                                             today=TODAY, settings=WEAK))
-        assert report.swapped
-        return {p.name: (p.stat().st_ino, p.read_bytes()) for p in (site / "progress").iterdir()}
-
+    sealed, run, site = _five_cases_built_by_the_pipeline(
+        tmp_path, monkeypatch, lambda p: (p.stat().st_ino, p.read_bytes()))
     first = run()
     time.sleep(0.05)  # folder times move in clock ticks of a few ms
     (site / "progress" / "stray").write_bytes(b"")
