@@ -20,33 +20,49 @@ MIN_CHARS = 3  # a name of two characters holds no secret of two or more strictl
 
 class PublicNames:
     """The public names (normalised as the gate's views are) and, for each secret key that occurs
-    strictly inside one, where: key -> [(name, offset of the key in the name)]."""
+    strictly inside one, where: key -> [(name, offset of the key in the name)]. Worked out when a
+    secret is first found in a text, not before: most builds find none anywhere, and at 10k the
+    keys' candidate filter alone cost ~0.5 s of every build's gate."""
 
     def __init__(self, names, keys) -> None:
         """names: the public names, normalised; keys: secret keys (one line each) that may occur in
-        them (a superset will do: each is looked for)."""
-        text = "\n".join(sorted({n for n in names if len(n) >= MIN_CHARS and "\n" not in n}))
-        self.inside: dict[str, list[tuple[str, int]]] = {}
-        for start, end, key in Automaton(keys).find(text) if text else ():
-            first = text.rfind("\n", 0, start) + 1
-            last = text.find("\n", end)
-            name = text[first:last if last >= 0 else len(text)]
-            if end - start < len(name):
-                place = (name, start - first)
-                if place not in self.inside.setdefault(key, []):
-                    self.inside[key].append(place)
+        them (a superset will do: each is looked for), or a function that gives them."""
+        self._names, self._keys = names, keys
+        self._inside: dict[str, list[tuple[str, int]]] | None = None
 
     @classmethod
-    def of(cls, names, joined_keys: str) -> "PublicNames":
+    def of(cls, names, joined_keys) -> "PublicNames":
         """From the names as published and the secret keys one a line (gate/memory.py's
-        _Secrets.joined): the keys are first narrowed to those that may occur in the names with
-        the memory check's candidate filter, so no automaton of every secret is made here."""
+        _Secrets.joined), or a function that gives them: the keys are narrowed to those that may
+        occur in the names with the memory check's candidate filter, so no automaton of every
+        secret is made here."""
         from gate.memory import _candidates_in
         from gate.scan import _norm
 
         names = {_norm(n.strip()) for n in names if n}
-        text = "\n".join(sorted(n for n in names if len(n) >= MIN_CHARS and "\n" not in n))
-        return cls(names, _candidates_in(text, joined_keys) if text and joined_keys else ())
+
+        def keys():
+            text = _text(names)
+            joined = joined_keys() if callable(joined_keys) else joined_keys
+            return _candidates_in(text, joined) if text and joined else ()
+
+        return cls(names, keys)
+
+    @property
+    def inside(self) -> dict[str, list[tuple[str, int]]]:
+        if self._inside is None:
+            text = _text(self._names)
+            keys = self._keys() if callable(self._keys) else self._keys
+            self._inside, self._names, self._keys = {}, (), ()  # what it needed is let go
+            for start, end, key in Automaton(keys).find(text) if text and keys else ():
+                first = text.rfind("\n", 0, start) + 1
+                last = text.find("\n", end)
+                name = text[first:last if last >= 0 else len(text)]
+                if end - start < len(name):
+                    place = (name, start - first)
+                    if place not in self._inside.setdefault(key, []):
+                        self._inside[key].append(place)
+        return self._inside
 
     def covers(self, text: str, start: int, end: int) -> bool:
         """Whether text[start:end], a secret found there, lies inside a public name in text."""
@@ -58,9 +74,11 @@ class PublicNames:
 
     def leak(self, text: str, found) -> bool:
         """Whether any of the (start, end, key) found in text is not inside a public name."""
-        if not self.inside:
-            return next(iter(found), None) is not None
         return any(not self.covers(text, start, end) for start, end, _ in found)
+
+
+def _text(names) -> str:
+    return "\n".join(sorted(n for n in names if len(n) >= MIN_CHARS and "\n" not in n))
 
 
 NONE = PublicNames((), ())

@@ -313,7 +313,8 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
             if len(v) >= 2:
                 owners.setdefault(v, []).append(record)
     auto = Automaton(owners)
-    public = PublicNames.of(public_names, "\n".join(k for k in owners if "\n" not in k)) if public_names else NO_PUBLIC_NAMES
+    public = (PublicNames.of(public_names, lambda: "\n".join(k for k in owners if "\n" not in k)) if public_names
+              else NO_PUBLIC_NAMES)
     # binary files: the secrets' bytes are looked for first as gate/memory.py does, without an
     # automaton (a quarter of the memory); the automaton that names them (as large again as
     # `auto`) is made only for a binary file where some may occur, or when a secret holds a

@@ -598,3 +598,16 @@ def test_memory_check_passes_over_a_secret_inside_a_public_name_in_every_path(tm
         site, folder, memory_ = _online(tmp_path / f"{group}-kept", inn, SECRETS)
         leaks, _ = check(site, secrets, _all(site), memory_, folder, "v1", public_names={INN})
         assert leaks == [], group
+
+
+def test_public_names_are_worked_out_only_once_a_secret_is_found():
+    """Most builds find no secret anywhere: they pay nothing for the public names."""
+    from gate.public_names import PublicNames
+
+    asked = []
+    names = PublicNames.of([INN], lambda: asked.append(1) or "方斌\n晋安区")
+    assert not names.leak(PUBLIC, iter(())) and asked == []
+    page = f"被处罚单位：{INN}。前台服务员方斌对此予以证实。"
+    at = page.index(INN) + 6
+    assert not names.leak(page, iter([(at, at + 2, "方斌")])) and asked == [1]
+    assert names.leak(page, iter([(page.rindex("方斌"), page.rindex("方斌") + 2, "方斌")])) and asked == [1]
