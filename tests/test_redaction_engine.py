@@ -377,3 +377,41 @@ def test_the_mother_who_learned_of_it_is_masked_and_the_verb_kept():
     red = redact(_decision("多次向许燊索要人民币5000元，许燊的母亲东方福得知后报警。", [Party("offender", "person", "金鑫")]))
     assert "东方福" not in red.text_plain and "东方某得知后报警" in red.text_plain, red.text_plain
     assert "东方福" in red.secrets
+
+
+# The 100k sample build's gate (seed 7): 曾犇之女李英犇察觉后报警 became 李某犇察觉 (the tagger read
+# the rare 犇 with 察 as one word, so the name ended after 英). What the person did, starting right
+# after the third character, makes that character the name's last, whatever the tagger read.
+@pytest.mark.parametrize("reading", ["none", "犇察 a noun", "犇察觉 a verb", "李英 a name, 犇察 a noun"])
+def test_a_given_name_runs_up_to_what_the_person_did(reading):
+    from redaction.recognizers.name_shape import name_end
+
+    text = "曾犇之女李英犇察觉后报警。"
+    pos = text.index("之女") + 2
+    starts = {"none": {}, "犇察 a noun": {pos + 2: (pos + 4, "n")}, "犇察觉 a verb": {pos + 2: (pos + 5, "v")},
+              "李英 a name, 犇察 a noun": {pos: (pos + 2, "PER"), pos + 2: (pos + 4, "n")}}[reading]
+    assert text[pos:name_end(text, pos, starts, keep_ok=True)] == "李英犇"
+
+
+@pytest.mark.parametrize("text, name", [("证人李英察觉后报警。", "李英"), ("违法行为人王建发现场指挥。", "王建发")])
+def test_what_the_person_did_leaves_shorter_names_whole(text, name):
+    from redaction.recognizers.name_shape import name_end
+
+    pos = text.index(name)
+    assert text[pos:name_end(text, pos, {}, keep_ok=True)] == name
+
+
+def test_the_daughter_who_noticed_is_masked_whole():
+    red = redact(_decision("向曾犇索要人民币4800元。曾犇之女李英犇察觉后报警。", [Party("offender", "person", "林梅晓")]))
+    assert "犇" not in red.text_plain and "察觉后报警" in red.text_plain, red.text_plain
+
+
+def test_a_passport_number_is_looked_for_with_its_letters_not_as_bare_digits():
+    """The 100k sample build: the bare digits of the passport C02602024 stood inside 70 other
+    decisions' public case numbers (A3501025000002026020240…) and stopped the build."""
+    from redaction.secrets import number_spellings
+
+    assert number_spellings("C02602024", "ID_NUMBER") == ["C02602024", "c02602024"]
+    assert number_spellings("E 1234-5678", "ID_NUMBER") == ["E12345678", "e12345678"]
+    assert "350103197602091082" in number_spellings("350103197602091082", "ID_NUMBER")  # IDs as before
+    assert "02602024" not in number_spellings("C02602024", "ID_NUMBER")

@@ -30,7 +30,7 @@ DISPUTE = ("发生争执", "发生口角", "发生纠纷", "发生冲突", "发�
 # (许某的母亲东方福得知后报警: without 得知 the tagger's reading decided whether the name ran on
 # into 得 or was dropped, and the 30k sample build's gate found 东方福 unmasked)
 PERSON_VERBS = ("证实", "证明", "目睹", "报警", "报案", "拨打", "投诉", "举报", "劝阻", "看见", "看到", "反映",
-                "辨认", "指认", "到场", "送医", "协助", "得知", "获悉")
+                "辨认", "指认", "到场", "送医", "协助", "得知", "获悉", "察觉", "发觉")
 
 
 ADVERBS = ("多次", "当即", "立即", "随即", "再次", "先后", "一直", "曾", "也", "均", "遂")  # 邻居夏天多次投诉
@@ -72,6 +72,9 @@ def name_end(text: str, pos: int, starts: dict | None = None, keep_ok: bool = Fa
         if end - g == 1:
             if text.startswith(PERSON_VERBS, end):
                 break  # what the person did starts here (证人游梅目睹, read as one word 游梅目睹)
+            if text.startswith(PERSON_VERBS, end + 1):
+                end += 1  # it starts after this character, the name's last (之女李英犇察觉后报警: the
+                break  # tagger read the rare 犇 with 察 as a word, and the 100k build left 李某犇察觉)
             nxt = starts.get(end)
             if nxt and nxt[0] - end >= 2 and nxt[1] != "PER":
                 break  # the third character starts a word of its own (张伟受伤)
