@@ -22,9 +22,10 @@ _BREAK = re.compile(r"[\n\r]")
 
 
 def number_spellings(value: str, entity: str) -> list[str]:
-    if entity == "ID_NUMBER" and re.search("[A-WYZa-wyz]", value):
-        # a passport or another certificate (C02602024): its letters are part of it, and its bare
-        # digits (02602024) stood inside other decisions' public case numbers at 100k decisions
+    if re.search("[A-WYZa-wyz]", value):
+        # a passport or another certificate, or an account with letters (C02602024, found as an
+        # ID or as an account after 护照号码): its letters are part of it, and its bare digits
+        # (02602024) stood inside other decisions' public case numbers at 100k decisions
         # (…2026020240…), which stopped that build 70 times
         v = re.sub(r"[\s\-]", "", value)
         return sorted({v, v.upper(), v.lower()}) if len(v) >= 6 else []

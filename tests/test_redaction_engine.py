@@ -412,6 +412,10 @@ def test_a_passport_number_is_looked_for_with_its_letters_not_as_bare_digits():
     from redaction.secrets import number_spellings
 
     assert number_spellings("C02602024", "ID_NUMBER") == ["C02602024", "c02602024"]
+    assert number_spellings("C02602024", "ACCOUNT") == ["C02602024", "c02602024"]  # 护照号码C02602024
     assert number_spellings("E 1234-5678", "ID_NUMBER") == ["E12345678", "e12345678"]
     assert "350103197602091082" in number_spellings("350103197602091082", "ID_NUMBER")  # IDs as before
     assert "02602024" not in number_spellings("C02602024", "ID_NUMBER")
+    red = redact(_decision("违法行为人阮文安，国籍越南，护照号码C02602024，联系电话13129688388。",
+                           [Party("offender", "person", "阮文安", id_type="护照", id_number="C02602024")]))
+    assert "C02602024" in red.secrets and "02602024" not in red.secrets, red.secrets
