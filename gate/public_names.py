@@ -26,7 +26,8 @@ class PublicNames:
 
     def __init__(self, names, keys) -> None:
         """names: the public names, normalised; keys: secret keys (one line each) that may occur in
-        them (a superset will do: each is looked for), or a function that gives them."""
+        them (a superset will do: each is looked for), or a function that gives them from the
+        names' text (the names one a line)."""
         self._names, self._keys = names, keys
         self._inside: dict[str, list[tuple[str, int]]] | None = None
 
@@ -41,10 +42,9 @@ class PublicNames:
 
         names = {_norm(n.strip()) for n in names if n}
 
-        def keys():
-            text = _text(names)
+        def keys(text: str):
             joined = joined_keys() if callable(joined_keys) else joined_keys
-            return _candidates_in(text, joined) if text and joined else ()
+            return _candidates_in(text, joined) if joined else ()
 
         return cls(names, keys)
 
@@ -52,7 +52,7 @@ class PublicNames:
     def inside(self) -> dict[str, list[tuple[str, int]]]:
         if self._inside is None:
             text = _text(self._names)
-            keys = self._keys() if callable(self._keys) else self._keys
+            keys = (self._keys(text) if text else ()) if callable(self._keys) else self._keys
             self._inside, self._names, self._keys = {}, (), ()  # what it needed is let go
             for start, end, key in Automaton(keys).find(text) if text and keys else ():
                 first = text.rfind("\n", 0, start) + 1
