@@ -94,3 +94,20 @@ def test_published_json_of_an_older_build_is_read_and_replaced(tmp_path):
 
 def _mtimes_json(folder):
     return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+
+
+def test_a_cache_file_cut_short_by_a_crash_is_read_as_missing(tmp_path):
+    # the content-addressed caches are written without fsync: what a crash can leave behind (an
+    # empty file, half a file) must cost only the work of making the entry again
+    from pipeline.state import State
+
+    state = State(tmp_path / "state")
+    state.cache_put("redaction", "ab12", {"text": "张某甲", "secrets": ["张三"]})
+    assert state.cache_get("redaction", "ab12") == {"text": "张某甲", "secrets": ["张三"]}
+    path = state.cache_path("redaction", "ab12")
+    whole = path.read_bytes()
+    for cut in (b"", whole[: len(whole) // 2]):
+        path.write_bytes(cut)
+        assert state.cache_get("redaction", "ab12") is None
+    state.cache_put("redaction", "ab12", {"text": "again"})
+    assert state.cache_get("redaction", "ab12") == {"text": "again"}
