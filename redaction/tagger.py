@@ -174,26 +174,35 @@ def tag_many(texts: list[str]) -> list[list[tuple[int, int, str, str]]]:
                 shrunk, pos = _shrink(m.group())
                 plist.append((m.start(), m.group(), _key(shrunk), shrunk, pos))
         pieces.append(plist)
-    todo = {}
+    # this call's tags, from the cache or the model: a key found in the cache is kept here, so a
+    # clear below (or another thread's) cannot take away what these texts were counted as having
+    # (that sent every sentence of a large shard back to the model one at a time: 100k
+    # decisions cost 17.8 s of CPU per thousand instead of 9.7)
+    have: dict[bytes, list] = {}
+    todo: dict[bytes, str] = {}
     for plist in pieces:
         for _, _, k, shrunk, _ in plist:
-            if k not in _CACHE and k not in todo:
+            if k in have or k in todo:
+                continue
+            found = _CACHE.get(k)
+            if found is None:
                 todo[k] = shrunk
+            else:
+                have[k] = found
     if todo:
         keys = list(todo)
-        tagged = _run([todo[k] for k in keys])
+        have.update(zip(keys, _run([todo[k] for k in keys])))
         with _LOCK:
             if len(_CACHE) + len(keys) > _CACHE_MAX:
                 _CACHE.clear()
-            _CACHE.update(zip(keys, tagged))
+                _CACHE.update(have)  # what these texts need stays: redact() asks for it again
+            else:
+                _CACHE.update((k, have[k]) for k in keys)
     out = []
     for plist in pieces:
         tokens = []
         for offset, sentence, k, shrunk, pos in plist:
-            found = _CACHE.get(k)
-            if found is None:
-                found = _run([shrunk])[0]
-            for a, b, w, t in found:
+            for a, b, w, t in have[k]:
                 if pos is not None:
                     a, b = pos[a], pos[b]
                     w = sentence[a:b]
