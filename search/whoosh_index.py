@@ -206,6 +206,14 @@ def _fresh_apart(folder: Path, name: str, decisions: list[PublicDecision], procs
                                      name, len(decisions), hwm >> 10, writers >> 10)
 
 
+# Decisions one whoosh writer takes before its posting pool (`limitmb=256`, ~85 bytes a posting
+# by whoosh's estimate, ~420 postings a decision) is full and spills sorted runs to disk, to be
+# pickled, loaded and merged back: 6,942 decisions in one writer filled 2.90 million postings
+# without a spill, 20,707 (8.66 million) spilled, and the index cost 5.65 against 7.45 s of CPU
+# per 1,000 (search/README.md). An index of more decisions is built in more parts.
+PART_PER_WRITER = 6_000
+
+
 def shard_key(d: PublicDecision) -> tuple[str, int]:
     return (d.organ, d.year)
 
@@ -235,6 +243,9 @@ def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: 
     version = _code_version()
     wanted = _contents(decisions)
     count = shards or (executor.workers * 2 if executor is not None else 1)
+    # and parts small enough that no writer's posting pool spills to disk (see PART_PER_WRITER)
+    writers = procs if executor is None else 1  # an executor's task builds its part in one writer
+    count = max(count, -(-len(decisions) // (PART_PER_WRITER * max(1, writers))))
     cut = plan(sorted(decisions, key=lambda d: (shard_key(d), d.id)), shard_key, count) or [[]]
     previous = _previous(base, version)
     source, held, held_parts = previous if previous is not None else (None, {}, {})

@@ -89,3 +89,28 @@ def test_whoosh_built_by_several_processes_apart_answers_as_one_process(sample, 
     apart = tmp_path / "state"
     put_in_place(build_whoosh_index(decisions, apart, procs=2))
     assert answers(apart, queries) == answers(state, queries)
+
+
+def test_an_index_too_large_for_one_writer_is_built_in_parts_that_answer_as_one(sample, tmp_path, monkeypatch):
+    """A one-process build of more decisions than a writer's posting pool holds (PART_PER_WRITER
+    each) makes several parts instead of one that spills to disk; they answer as the one piece."""
+    from search import whoosh_index
+
+    _, state, decisions = sample
+    queries = recall_queries(decisions)[::5] + ["罚款", "台江", "决定"]
+    monkeypatch.setattr(whoosh_index, "PART_PER_WRITER", len(decisions) // 3)
+    parted = tmp_path / "state"
+    put_in_place(build_whoosh_index(decisions, parted))
+    parts = json.loads((parted / "search" / "current" / CONTENTS).read_text(encoding="utf-8"))["parts"]
+    assert len(parts) >= 3
+    assert all(len(ids) <= len(decisions) // 3 + 1 for ids in parts.values())
+    assert sorted(i for ids in parts.values() for i in ids) == sorted(d.id for d in decisions)
+    assert answers(parted, queries) == answers(state, queries)
+    # ten fewer decisions: the parts are kept and updated, not built again from nothing
+    before = {p.name: os.stat(p).st_ino for p in (parted / "search" / "current").iterdir()}
+    put_in_place(build_whoosh_index(decisions[10:], parted))
+    after = {p.name: os.stat(p).st_ino for p in (parted / "search" / "current").iterdir()}
+    assert set(before) & set(after) and any(after.get(n) == i for n, i in before.items())
+    fresh = tmp_path / "fresh"
+    put_in_place(build_whoosh_index(decisions[10:], fresh))
+    assert answers(parted, queries) == answers(fresh, queries)
