@@ -605,10 +605,12 @@ class _Batch:
 
 
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
-          folder: Path, version: str, public_names=()) -> tuple[list[Leak], dict]:
-    """Leaks in the staging site and the memory to keep once it is online (see the module).
-    `public_names`: the organisations' and sole proprietors' names the site publishes, inside
-    which a secret is no leak (gate/public_names.py)."""
+          folder: Path, version: str, public_names=(), online: Path | None = None) -> tuple[list[Leak], dict]:
+    """Leaks in the new site and the memory to keep once it is online (see the module): the
+    files in `staging`, and the files `kept` from the site `online` (pipeline/swap.py: a build
+    over a site online writes only the files that change). `public_names`: the organisations'
+    and sole proprietors' names the site publishes, inside which a secret is no leak
+    (gate/public_names.py)."""
     staging = Path(staging)
     store = _Store(folder)
     prime_nfkc_table(folder)
@@ -623,6 +625,16 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         if _found_in_store(store, previous["chunks"], wanted, new, public):
             previous = None  # a new secret on the site online, or in a line stored from older sites
     stamps = walk(staging, stamp)
+    sources = {}  # the files of the new site that are not in `staging`: where they are
+    if online is not None:
+        for rel in kept:
+            if rel not in stamps:
+                path = os.path.join(online, rel)
+                try:
+                    stamps[rel] = stamp(os.stat(path))
+                except OSError:  # gone from the site online: not in the new site either
+                    continue
+                sources[rel] = path
     if previous is None:
         chunks, recorded, trusted = [], {}, set()
     else:
@@ -635,7 +647,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     root = str(staging)
     for rel in scanned:
         try:
-            with open(os.path.join(root, rel), "rb") as f:
+            with open(sources.get(rel) or os.path.join(root, rel), "rb") as f:
                 for _, text in texts(f, rel):
                     if isinstance(text, Binary):
                         batch.add("b", str(text), whole=True)
@@ -655,6 +667,6 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     del batch, known, wanted, public  # their automatons and keys, before scan_site makes its own
     if hit:
         # name every file and record as the gate always did
-        found = scan_site(staging, secrets, files=scanned, public_names=public_names)
+        found = scan_site(staging, secrets, files=scanned, public_names=public_names, online=online)
         leaks += found or [Leak("(gate)", "(unknown)", "line found by gate/memory.py, not by scan_site", "")]
     return leaks, memory

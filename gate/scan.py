@@ -299,12 +299,14 @@ def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None, patterns: bool = True,
-              public_names=()) -> list[Leak]:
+              public_names=(), online: pathlib.Path | None = None) -> list[Leak]:
     """Leaks in the site: every secret, and (with `patterns`) every bare valid ID, phone, card or
     plate. `files` (relative paths) limits the scan, for a build that knows which files it
-    linked unchanged from a site already scanned (see pipeline: only new secrets are looked
-    for there). `public_names`: the organisations' and sole proprietors' names the site
-    publishes, inside which a secret is no leak (gate/public_names.py)."""
+    kept unchanged from a site already scanned (see pipeline: only new secrets are looked
+    for there); one of them not under `site_dir` is read from the site `online` (a build over
+    a site online writes only the files that change). `public_names`: the organisations' and
+    sole proprietors' names the site publishes, inside which a secret is no leak
+    (gate/public_names.py)."""
     site_dir = pathlib.Path(site_dir)
     owners: dict[str, list[str]] = {}
     for record, values in secrets.items():
@@ -322,13 +324,13 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
     encoded = raw = prefilter = None
     leaks: list[Leak] = []
     if files is None:
-        paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
+        paths = [(str(p.relative_to(site_dir)), p) for p in sorted(p for p in site_dir.rglob("*") if p.is_file())]
     else:
-        paths = [site_dir / f for f in sorted(files)]
+        paths = [(f, site_dir / f if online is None or (site_dir / f).exists() else pathlib.Path(online, f))
+                 for f in sorted(files)]
     if not owners and not patterns:
         return []
-    for path in paths:
-        rel = str(path.relative_to(site_dir))
+    for rel, path in paths:
         try:
             seen: dict[str, set] = {}  # a large file comes in overlapping pieces: reported once
             with open(path, "rb") as f:

@@ -106,9 +106,9 @@ def _gate_version() -> str:
     return h.hexdigest()
 
 
-def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=()):
+def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=(), online=None):
     """The leak gate. Every file written by this build is checked for every secret and pattern;
-    files linked unchanged from the site online (`kept`, still the very files the online gate
+    files kept unchanged from the site `online` (`kept`, still the very files the online gate
     scanned) are checked for the secrets that gate did not know, in the lines it stored
     (gate/memory.py); a secret inside one of `public_names` (the organisations and sole
     proprietors the site names as parties) is none (gate/public_names.py). Returns the leaks and
@@ -116,7 +116,8 @@ def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: S
     from gate.memory import check
 
     version = _gate_version()
-    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version, public_names)
+    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version, public_names,
+                 online)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -136,10 +137,11 @@ def _unchanged(options: BuildOptions, report: BuildReport, saved: dict) -> Build
     return report
 
 
-def _link_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
-    """Files a stage wrote again with the very bytes of the site online (search shards, progress
-    files, …) become links to the online files: an upload by size and time skips them, and the
-    gate treats them as the pages linked unchanged (their bytes were scanned when first written)."""
+def _keep_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
+    """Files a stage wrote again with the very bytes of the site online (theme files, search
+    shards, …) are dropped from the build's folder and kept online (pipeline/swap.py): an upload by
+    size and time skips them, and the gate treats them as the pages kept unchanged (their bytes
+    were scanned when first written)."""
     import os
 
     stack = [("", str(staging), str(online))]
@@ -151,22 +153,14 @@ def _link_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((rel + "/", entry.path, os.path.join(source_folder, entry.name)))
                     continue
-                if rel in kept:
-                    continue
                 source = os.path.join(source_folder, entry.name)
                 try:
-                    st, mine = os.stat(source), entry.stat()
-                    if st.st_ino == mine.st_ino:  # linked by its stage already
-                        kept.add(rel)
-                        continue
-                    if st.st_size != mine.st_size:
+                    if os.stat(source).st_size != entry.stat().st_size:
                         continue
                     with open(source, "rb") as a, open(entry.path, "rb") as b:
                         if a.read() != b.read():
                             continue
-                    tmp = os.path.join(folder, f".{entry.name}.link")
-                    os.link(source, tmp)
-                    os.replace(tmp, entry.path)
+                    os.unlink(entry.path)
                 except OSError:
                     continue
                 kept.add(rel)
@@ -253,11 +247,11 @@ def build(options: BuildOptions) -> BuildReport:
             secrets[f"上次发布 (id={did})"] = found
         secrets.update(data.results.get("secrets", {}))
         kept = data.results.setdefault("kept_files", set())
-        if not (staging / "index.html").is_file():  # an empty site passes the gate: never swap it in
+        if not (staging / "index.html").is_file() and "index.html" not in kept:  # an empty site passes the gate: never swap it in
             raise PublishError(f"渲染结果缺少首页 ({staging / 'index.html'}); 原网站保持不变")
         if data.previous_output is not None:
-            with timed("link unchanged"):
-                _link_unchanged(staging, data.previous_output, kept)
+            with timed("keep unchanged"):
+                _keep_unchanged(staging, data.previous_output, kept)
         # What redaction and rendering let go, handed back before the gate adds its own (10k cold:
         # 620 -> 416 MiB held). Not after redaction: rendering reuses that (a trim there changed no
         # later figure).
@@ -265,14 +259,18 @@ def build(options: BuildOptions) -> BuildReport:
             give_back()
         with timed("gate"):
             public_names = {p.label for d in decisions for p in d.parties if p.type in ("organization", "sole_proprietor")}
-            report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names)
+            report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names, data.previous_output)
         if report.leaks:
             swap.discard(staging)
             _write_figures(options, report)
             return report
         state.stage_render_keys(data.results.get("render_keys", {}))
         state.forget_gate_memory()
-        swap.swap_in(staging, output)
+        if data.previous_output is None:
+            swap.swap_in(staging, output)
+        else:
+            with timed("apply"):
+                swap.apply(staging, output, kept)
         state.commit_render_keys()
         state.save_gate_memory(gate_memory)
     except BaseException:

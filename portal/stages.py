@@ -50,7 +50,9 @@ class ProgressGenerator(_StageGenerator):
 
         result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today,
                                   settings=self.settings, online=self.data.previous_output)
-        out.kept.update(result.kept)  # linked byte for byte from the site online: its gate scanned them
+        out.kept.update(result.kept)  # kept byte for byte from the site online: its gate scanned them
+        if result.after_swap is not None:
+            self.after_swap(result.after_swap)
         # A case number printed on a published decision is public by the export contract; the
         # progress of that case stays secret, and the query code and notes stay in the gate.
         public = {d.case_no.replace(" ", "").upper() for d in self.data.decisions if d.case_no}

@@ -3,9 +3,10 @@ whose inputs did not change.
 
 A page rendered with a `key` (a digest of everything it shows) is not rendered again while the
 key is the one recorded by the last build and the online file is still the one it wrote (size,
-time and inode): that file is hard-linked into the new site instead. Raw files whose bytes equal the online ones are linked too. The build
-swaps in a complete new folder either way, and files it linked unchanged are known to the gate,
-which scanned them when they were first written.
+time and inode): that file is kept. Raw files whose bytes equal the online ones are kept too.
+When a site is online, the build's folder holds only the files that change (pipeline/swap.py):
+a kept file is not copied or linked there, it is named in `kept` and stays where it is, and the
+gate knows it scanned it when it was first written.
 """
 from __future__ import annotations
 
@@ -33,23 +34,6 @@ def theme_version() -> str:
 def digest(*parts) -> str:
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """(Plain strings and os calls: this runs for every page of the site on every build.)"""
-    try:
-        os.mkdir(os.path.dirname(target))
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: copy the bytes
-        with open(source, "rb") as f:
-            data = f.read()
-        with open(target, "wb") as f:
-            f.write(data)
 
 
 def _stamp(st: os.stat_result) -> str:
@@ -160,23 +144,30 @@ class PageWriter:
         self.kept: set[str] = results.setdefault("kept_files", set())
 
     def _reuse(self, relative: str, stamp: str | None = None) -> bool:
-        """Link the online file into the new site; with a `stamp`, only if it is still the very
+        """Keep the online file in the new site; with a `stamp`, only if it is still the very
         file the last build wrote (an online file edited since is rendered again)."""
         if self.previous is None:
             return False
-        source = f"{self.previous}/{relative}"
         try:
-            st = os.stat(source)
+            st = os.stat(f"{self.previous}/{relative}")
         except OSError:
             return False
         if stamp is not None and stamp != _stamp(st):
             return False
-        _link_or_copy(source, f"{self.output_path}/{relative}")
         self.kept.add(relative)
         return True
 
+    def stamp_of(self, relative: str) -> str:
+        """The stamp of a file of the new site: written by this build, or kept from the site online."""
+        try:
+            return _stamp(os.stat(os.path.join(self.output_path, relative)))
+        except FileNotFoundError:
+            if self.previous is None or relative not in self.kept:
+                raise
+            return _stamp(os.stat(os.path.join(self.previous, relative)))
+
     def reuse(self, relative: str, template: str, key) -> str | None:
-        """Link the page from the site online when its render key is the one the last build
+        """Keep the page of the site online when its render key is the one the last build
         recorded (and the online file is the one it wrote): None. Otherwise the full render key
         to record with `accept` once the page is rendered."""
         key = digest(theme_version(), self.settings.get("SITEURL", ""), self.settings.get("RELATIVE_URLS"), template, key)
@@ -190,20 +181,20 @@ class PageWriter:
         """A page rendered elsewhere (`render_jobs`): its bytes, or None when already written here.
 
         A keyed page whose bytes are the online file's (a new render key, e.g. after a change of
-        the code or the theme, with the same page) becomes a link to the online file now, and its
-        key records that file: the build links such files later anyway (`pipeline._link_unchanged`),
-        and a key recorded with the stamp of the file it replaced would never match again, so every
+        the code or the theme, with the same page) keeps the online file now, and its key records
+        that file: the build keeps such files later anyway (`pipeline._keep_unchanged`), and a key
+        recorded with the stamp of a file that is not put online would never match again, so every
         later build rendered every such page once more."""
         if key is not None and self._same_as_online(relative, data):
-            self.new_keys[relative] = f"{key} {_stamp(os.stat(os.path.join(self.output_path, relative)))}"
+            self.new_keys[relative] = f"{key} {_stamp(os.stat(os.path.join(self.previous, relative)))}"
             return
         path = self.output_path / relative if data is None else write_bytes(self.output_path, relative, data)
         if key is not None:
             self.new_keys[relative] = f"{key} {_stamp(path.stat())}"
 
     def _same_as_online(self, relative: str, data: bytes | None) -> bool:
-        """Link the online file in place of this page if it has the very bytes (`data`, or the
-        file already written in the new site when None)."""
+        """Keep the online file in place of this page if it has the very bytes (`data`, or the
+        file already written in the new site when None, which is then removed from it)."""
         if self.previous is None:
             return False
         source = os.path.join(self.previous, relative)
@@ -222,18 +213,10 @@ class PageWriter:
                     return False
         except OSError:
             return False
-        if os.path.exists(target):
-            tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.link")
-            try:
-                os.link(source, tmp)
-            except OSError:
-                return False
-            os.replace(tmp, target)
-        else:
-            try:
-                _link_or_copy(source, target)
-            except OSError:
-                return False
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
         self.kept.add(relative)
         return True
 

@@ -32,7 +32,10 @@ class ProgressResult:
     secrets: dict[str, list[str]] = field(default_factory=dict)
     expired: int = 0
     derived: int = 0  # derivations paid for in this build (the rest came from the cache)
-    kept: list[str] = field(default_factory=list)  # files linked unchanged from the site online, relative to the site
+    kept: list[str] = field(default_factory=list)  # files of the site online kept unchanged, relative to the site
+    # With a site online, what to do once this build's files are in it (pipeline/swap.py): record
+    # the folder they are in, now that nothing more is written there.
+    after_swap: object = None
 
 
 def code_spellings(code: str) -> list[str]:
@@ -81,17 +84,12 @@ def _clear(out: pathlib.Path) -> None:
             path.unlink()
 
 
-def _place_batch(batch: list[tuple[str, bytes | None, str | None, int | None]]) -> list[int]:
+def _place_batch(batch: list[tuple[str, bytes | None, int | None]]) -> list[int]:
     inodes = []
-    for path, data, source, inode in batch:
-        if data is None:
-            try:
-                os.link(source, path)
-                inodes.append(inode)
-                continue
-            except OSError:  # another file system, or links not allowed: copy the bytes
-                with open(source, "rb") as f:
-                    data = f.read()
+    for path, data, inode in batch:
+        if data is None:  # the file online stays
+            inodes.append(inode)
+            continue
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             os.write(fd, data)
@@ -101,14 +99,14 @@ def _place_batch(batch: list[tuple[str, bytes | None, str | None, int | None]]) 
     return inodes
 
 
-def _place(out: pathlib.Path, online: pathlib.Path | None, jobs, batch_size: int = 512) -> list[int]:
-    """Write (name, bytes) pairs under `out`, or hard-link (name, None, inode) from the site online;
+def _place(out: pathlib.Path, jobs, batch_size: int = 512) -> list[int]:
+    """Write (name, bytes) pairs under `out`, or keep (name, None, inode) where it is online;
     return the inode of each file. Creating files is most of a build that seals little, so threads
     share it; everything else (sealing, HMACs) is done before, so they never wait for the GIL."""
-    folder, source = str(out), str(online) if online is not None else None
+    folder = str(out)
     batches, batch = [], []
     for name, data, inode in jobs:
-        batch.append((os.path.join(folder, name), data, os.path.join(source, name) if data is None else None, inode))
+        batch.append((os.path.join(folder, name), data, inode))
         if len(batch) == batch_size:
             batches.append(batch)
             batch = []
@@ -118,8 +116,8 @@ def _place(out: pathlib.Path, online: pathlib.Path | None, jobs, batch_size: int
 
 
 def _same(folder: pathlib.Path | None, name: str, data: bytes) -> bool:
-    """Whether the site online holds these bytes under this name: then the file is linked, as the
-    build would link it later anyway (replacing a file here would change the folder's identity,
+    """Whether the site online holds these bytes under this name: then that file is kept, as the
+    build would keep it later anyway (replacing a file there would change the folder's identity,
     which warm builds check; see reuse.py)."""
     try:
         return folder is not None and (folder / name).read_bytes() == data
@@ -129,11 +127,11 @@ def _same(folder: pathlib.Path | None, name: str, data: bytes) -> bool:
 
 def _job(online: pathlib.Path | None, file: str, data: bytes) -> tuple:
     """(file, bytes, None) to write, or (file, None, inode) when the site online holds these very
-    bytes: linked here, as `_same` does for params.json. Written, the build linked it afterwards
-    (pipeline._link_unchanged), which changed this folder once its identity was saved, so the next
+    bytes: kept, as `_same` does for params.json. Written, the build kept the online file afterwards
+    (pipeline._keep_unchanged), which changed this folder once its identity was saved, so the next
     build trusted no file, sealed every one again and left the folder changed again: after any
     build that could not trust the folder (a site restored or copied), every later build wrote
-    and then linked every progress file (10k decisions: 10,200 files, ~1.5 s a build)."""
+    and then kept every progress file (10k decisions: 10,200 files, ~1.5 s a build)."""
     if online is not None:
         try:
             st = os.stat(online / file)
@@ -175,7 +173,8 @@ def publish_progress(
     online: pathlib.Path | None = None,
 ) -> ProgressResult:
     """Write site_dir/progress. `online` is the site now online (the build's previous output), if
-    any: its files that hold exactly the bytes wanted now are hard-linked instead of written."""
+    any: its files that hold exactly the bytes wanted now are kept (`ProgressResult.kept`), not
+    written, and the build's folder holds only the files that change."""
     # The stage makes a few short-lived objects per record, freed by reference counting (no
     # cycles). Inside a build whose heap holds the whole site, the collections they would trigger
     # walk all of it: measured, they took more than half of a warm 10k run of this stage.
@@ -199,7 +198,7 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
     out = site_dir / "progress"
     online_dir = pathlib.Path(online) / "progress" if online is not None else None
     if online_dir is not None and online_dir.resolve() == out.resolve():
-        online_dir = None  # rebuilt in place: nothing to link from
+        online_dir = None  # rebuilt in place: nothing to keep from
     written = Written(state_dir / "progress" / "written", reuse.context(salt, cfg.iterations, cfg.sizes, notes.rules),
                       online_dir).load()
     fingerprint = Fingerprinter(secret.mac("progress/fingerprint/v1"))
@@ -231,7 +230,7 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
                            keys=list(chosen))
     result.derived = cache.cold
 
-    jobs, real_sizes = [], []  # jobs: (file, bytes, None) to write or (file, None, inode) to link
+    jobs, real_sizes = [], []  # jobs: (file, bytes, None) to write or (file, None, inode) to keep
     for record, (name, key) in zip(chosen.values(), derived):
         fp = fingerprints[id(record)]
         file, epoch = name + EXT, seal.epoch(name, today).decode()
@@ -260,19 +259,23 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
 
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
-    for (file, _, _), inode in zip(jobs, _place(out, online_dir, jobs)):
+    for (file, _, _), inode in zip(jobs, _place(out, jobs)):
         written.files_now[file] += (inode,)
-    result.kept = sorted(f"progress/{file}" for file, data, _ in jobs if data is None)
     public = json.dumps(params(salt, cfg.iterations), sort_keys=True, indent=1).encode() + b"\n"
-    _place(out, online_dir, [(name, None if _same(online_dir, name, data) else data, None)
-                             for name, data in (("params.json", public), ("index.html", _INDEX))])
+    fixed = [(name, None if _same(online_dir, name, data) else data, None)
+             for name, data in (("params.json", public), ("index.html", _INDEX))]
+    _place(out, fixed)
+    result.kept = sorted(f"progress/{file}" for file, data, _ in [*jobs, *fixed] if data is None)
     cache.save()
     if misses or notes.new or now.keys() != previous.keys():
         for info in now.values():  # the notes of records worked out afresh are marked already
             notes.keep(info[3][i : i + 64] for i in range(0, len(info[3]), 64))
         notes.save()  # keeps only this build's notes: those of records gone leave the state too
     # else: the same records as last time, so the notes file holds exactly their notes already
-    written.save(out)
+    if online_dir is None:  # this folder is the one that goes online (the swap renames it)
+        written.save(out)
+    else:  # this build's files join the folder online
+        result.after_swap = lambda: written.save(online_dir)
     log.info("progress: %d records published (%d files kept from the site online), %d expired, %d decoys, "
              "%d derivations paid", result.files, len(result.kept), result.expired, result.decoys, result.derived)
     return result

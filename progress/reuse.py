@@ -4,8 +4,8 @@ A file's bytes are a pure function of the site secret, the derivation (name, key
 the bucket and the file's refresh period (seal.epoch): sealing an unchanged record again in the
 same refresh period gives the same bytes. So for a record whose content did not change a build
 needs to know only whether the site online already holds exactly those bytes; if so, it
-hard-links that file (no sealing, no writing: size and time stay, so uploads skip it, and the gate
-knows it). A changed record, or one whose refresh day came, is sealed afresh.
+keeps that file (no sealing, no writing: the very file stays online, so uploads skip it, and the
+gate knows it). A changed record, or one whose refresh day came, is sealed afresh.
 
 state_dir/progress/written (0600, never published; marshal format) holds, under one `context`
 (salt, hence the secret; iterations; bucket sizes; the redaction rules; the code of this package
@@ -22,7 +22,9 @@ recorded and only when the folder online is the one the last build wrote, untouc
 inode and modification time, recorded after the last file was written): so the files of a build
 that never went online (the gate stopped it), or a folder where somebody added, removed or
 replaced a file, are sealed afresh. Inodes come from the directory listing (no stat per file);
-the hard link keeps them from build to build. Like the pages linked by portal/writing.py, a file
+a kept file keeps its inode from build to build, and a new one keeps the inode it was written
+with when the build moves it online. The folder's identity is recorded once this build's files
+are in it (after the swap). Like the pages kept by portal/writing.py, a file
 edited in place online is trusted. Any doubt (another context, a damaged state file) means
 sealing everything, which gives the same bytes, only slower.
 """

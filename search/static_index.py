@@ -52,8 +52,8 @@ How it is computed: each decision is analysed once (its fields squeezed, `analys
 in a cache keyed by its content (`AnalysisCache`, in the build's cache folder), so a build
 that adds ten decisions squeezes ten. The postings of all decisions are then made with numpy
 from the squeezed texts (`_postings`, in slices of terms so memory stays bounded) and encoded
-into shards, segment by segment; with a `PageWriter` a segment the site online has is linked
-whole without a posting made, a file whose bytes the site online already has is linked from it,
+into shards, segment by segment; with a `PageWriter` a segment the site online has is kept
+whole without a posting made, a file whose bytes the site online already has is kept from it,
 and a decision's `docs` file is not even made again while its content is the same.
 """
 from __future__ import annotations
@@ -204,7 +204,7 @@ def build_static_index(decisions: list[PublicDecision], site_dir: Path, executor
     Decisions not in the analysis cache (`cache_dir`) are analysed here, or with an `executor`
     (`pipeline.executor`) per shard of one organ's year (`shard_key`, `shards` of them; default
     two per worker) as its tasks; the files are the same bytes either way (tested). With `out`
-    (a `portal.writing.PageWriter` of a build) unchanged files are linked from the site online."""
+    (a `portal.writing.PageWriter` of a build) unchanged files are kept from the site online."""
     import time
 
     clock = time.perf_counter()
@@ -574,39 +574,28 @@ def _make_segment(info: dict, analyses: list[tuple], emit) -> float:
     return postings_s
 
 
-def _link_online(out, rels: list[str], stamps: list[str], made: set[str] | None = None) -> bool:
-    """Link files from the site online into the new site, as `PageWriter._reuse` does (each must
-    still be the very file the last build wrote: its stamp), with less work a file: a segment
-    and the `docs` files are thousands of them. All or none: False, and nothing linked, when one
-    of them is not the file recorded."""
+def _link_online(out, rels: list[str], stamps: list[str]) -> bool:
+    """Keep files of the site online in the new site, as `PageWriter._reuse` does (each must still
+    be the very file the last build wrote: its stamp), with less work a file: a segment and the
+    `docs` files are thousands of them. All or none: False, and nothing kept, when one of them is
+    not the file recorded."""
     from portal.writing import _stamp
 
     if out.previous is None:
         return False
-    prev, new = str(out.previous), str(out.output_path)
+    prev = str(out.previous)
     for rel, stamp in zip(rels, stamps):
         try:
             if _stamp(os.stat(f"{prev}/{rel}")) != stamp:
                 return False
         except OSError:
             return False
-    made = set() if made is None else made  # folders made already
-    for rel in rels:
-        target = f"{new}/{rel}"
-        parent = target.rpartition("/")[0]
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(f"{prev}/{rel}", target)
-        except OSError:  # another file system, or links not allowed: copy the bytes
-            shutil.copyfile(f"{prev}/{rel}", target)
-        out.kept.add(rel)
+    out.kept.update(rels)
     return True
 
 
 def _reuse_segment(out, info: dict) -> bool:
-    """Link a segment's files from the site online, when the last build wrote them for this very
+    """Keep a segment's files from the site online, when the last build wrote them for this very
     segment (their `PageWriter` keys) and they are still the files it wrote."""
     key = f"search-seg-{info['name']}"
     rels = [f"search/{rel}" for rel in _segment_files(info)]
@@ -621,12 +610,10 @@ def _reuse_segment(out, info: dict) -> bool:
 def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Path, out=None,
              segments: SegmentCache | None = None) -> dict:
     """Write the index files of the decisions `ordered` (numbered in that order) from their
-    analyses. With `out`, files the site online has are linked, not written, and a segment the
-    site online has (`segments` knows its shard counts) is linked whole: its postings are not
+    analyses. With `out`, files the site online has are kept, not written, and a segment the
+    site online has (`segments` knows its shard counts) is kept whole: its postings are not
     made at all."""
     import time
-
-    from portal.writing import _stamp
 
     root = Path(site_dir) / "search"
     total = len(ordered)
@@ -658,7 +645,7 @@ def assemble(ordered: list[PublicDecision], analyses: list[tuple], site_dir: Pat
         postings_s += _make_segment(info, analyses[lo:hi], emit)
         if out is not None:
             for rel in made:
-                out.new_keys[f"search/{rel}"] = f"search-seg-{name} {_stamp((out.output_path / 'search' / rel).stat())}"
+                out.new_keys[f"search/{rel}"] = f"search-seg-{name} {out.stamp_of(f'search/{rel}')}"
         infos.append(dict(info, first=lo, reused=False))
     facet_rows = [a[2] for a in analyses]
     organs = sorted({f[0] for f in facet_rows})
@@ -730,33 +717,30 @@ class _Writer:
 
 def _write_docs(root: Path, ordered: list[PublicDecision], out) -> int:
     """Each decision's `docs` file. With `out`, one whose decision did not change and whose online
-    file is the one the last build wrote (`PageWriter`'s keys: size, time, inode) is linked
+    file is the one the last build wrote (`PageWriter`'s keys: size, time, inode) is kept
     without being made again."""
-    from portal.writing import _stamp
-
     linked = 0
     made: set[Path] = set()
     code = _code_version()
-    todo, folders = [], set()
+    todo = []
     for d in ordered:
         rel = f"search/{docs_path(d)}"
         if out is not None:
             key = f"search-docs-{code}-{content_key(d)}"
             old_key, _, old_stamp = out.old_keys.get(rel, "").partition(" ")
-            if old_key == key and _link_online(out, [rel], [old_stamp], folders):
+            if old_key == key and _link_online(out, [rel], [old_stamp]):
                 out.new_keys[rel] = f"{key} {old_stamp}"
                 linked += 1
                 continue
         todo.append(d)
     for d in todo:
         rel = f"search/{docs_path(d)}"
+        if out is not None:  # the online file when it has these bytes, its stamp with the key
+            out.accept(rel, f"search-docs-{code}-{content_key(d)}", shown_text(d).encode("utf-8"))
+            continue
         path = root.parent / rel
-        if out is not None:
-            key = f"search-docs-{code}-{content_key(d)}"
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_text(shown_text(d), encoding="utf-8")
-        if out is not None:
-            out.new_keys[rel] = f"{key} {_stamp(path.stat())}"
     return linked

@@ -41,9 +41,32 @@ def record(case_no="A3501025000002026100045", code="K7QM-2XHD", events=None, **k
                           source=Source("exports/progress.yaml", 0), contact_phone="0591-87000000", **kw)
 
 
-def build(records, tmp_path, site="site", today=TODAY, online=None, **settings) -> ProgressResult:
-    return publish_progress(records, tmp_path / site, tmp_path / "state", today=today, settings={**WEAK, **settings},
-                            online=online)
+def build(records, tmp_path, site="site", today=TODAY, online=None, went_online=True, **settings) -> ProgressResult:
+    """The stage into `site`. With `online`, as pipeline.build runs it over a site online: the
+    stage writes what changes into the build's folder and the swap (pipeline/swap.py) moves that
+    into the site online. Here the site online is first copied into `site` as hard links (the very
+    files), so that `online` stays as it was to compare with; with `went_online=False` the gate
+    stopped the build: nothing is moved and `site` stays that copy."""
+    if online is None:
+        return publish_progress(records, tmp_path / site, tmp_path / "state", today=today,
+                                settings={**WEAK, **settings})
+    import os
+
+    from pipeline import swap
+
+    target = tmp_path / site
+    for path in sorted(online.rglob("*")):
+        if path.is_file():
+            (target / path.relative_to(online)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target / path.relative_to(online))
+    staging = tmp_path / f".{site}.building"
+    result = publish_progress(records, staging, tmp_path / "state", today=today, settings={**WEAK, **settings},
+                              online=target)
+    if went_online:
+        swap.apply(staging, target, set(result.kept))
+        if result.after_swap is not None:
+            result.after_swap()
+    return result
 
 
 def params_of(site):
@@ -269,23 +292,23 @@ def test_every_file_gets_fresh_bytes_on_its_refresh_day_and_keeps_its_name(tmp_p
     assert open_record(tmp_path / "two", "A3501025000002026100045", "K7QM2XHD") is not None
 
 
-# -- warm builds: files of the site online are linked when their bytes are the ones wanted ----
+# -- warm builds: files of the site online are kept when their bytes are the ones wanted -----
 
 def inodes(site):
     return {p.name: p.stat().st_ino for p in (site / "progress").glob("*.bin")}
 
 
-def test_a_warm_build_links_every_file_from_the_site_online_and_gives_the_same_bytes(tmp_path):
+def test_a_warm_build_keeps_every_file_of_the_site_online_and_gives_the_same_bytes(tmp_path):
     records = [record(), record(case_no="A3501025000002026100046", code="PQRS7777")]
     build(records, tmp_path, site="online")
     warm = build(records, tmp_path, site="new", online=tmp_path / "online")
-    assert len(warm.kept) == warm.files + warm.decoys == 30
+    assert len(warm.kept) == warm.files + warm.decoys + 2 == 32  # and params.json, index.html
     assert inodes(tmp_path / "new") == inodes(tmp_path / "online")
     assert tree(tmp_path / "new") == tree(tmp_path / "online")
     assert warm.secrets == build(records, tmp_path, site="cold").secrets  # the gate's list is the same
 
 
-def test_a_changed_record_is_sealed_afresh_while_the_rest_is_linked(tmp_path):
+def test_a_changed_record_is_sealed_afresh_while_the_rest_is_kept(tmp_path):
     other = record(case_no="A3501025000002026100046", code="PQRS7777")
     build([record(), other], tmp_path, site="online")
     changed = record()
@@ -293,26 +316,24 @@ def test_a_changed_record_is_sealed_afresh_while_the_rest_is_linked(tmp_path):
     warm = build([changed, other], tmp_path, site="new", online=tmp_path / "online")
     before, after = inodes(tmp_path / "online"), inodes(tmp_path / "new")
     moved = [n for n in after if after[n] != before.get(n)]
-    assert len(moved) == 1 and len(warm.kept) == 29
+    assert len(moved) == 1 and len(warm.kept) == 31
     assert tree(tmp_path / "online")[moved[0]][:12] != tree(tmp_path / "new")[moved[0]][:12]  # a fresh IV
     assert open_record(tmp_path / "new", changed.case_no, changed.query_code)["events"][-1]["stage"] == "告知拟处罚"
     build([changed, other], tmp_path, site="cold")
     assert tree(tmp_path / "new") == tree(tmp_path / "cold")
 
 
-def test_a_file_of_a_build_that_never_went_online_is_not_linked(tmp_path):
-    """The gate stopped build B: its state says 'sealed for the changed record', the site online
-    still holds the old bytes. Build C of the same records must seal again, not link the old file."""
+def test_a_file_of_a_build_that_never_went_online_is_not_kept(tmp_path):
+    """The gate stopped build B: the site online still holds the old bytes. Build C of the same
+    records must seal again, not keep the old file."""
     build([record()], tmp_path, site="online")
     changed = record()
     changed.events.append(ProgressEvent(at("2026-10-20"), "notified", None))
-    build([changed], tmp_path, site="stopped", online=tmp_path / "online")
-    wanted = tree(tmp_path / "stopped")
-    import shutil
-
-    shutil.rmtree(tmp_path / "stopped")
+    stopped = build([changed], tmp_path, site="stopped", online=tmp_path / "online", went_online=False)
+    assert tree(tmp_path / "stopped") == tree(tmp_path / "online") and len(stopped.kept) == 31
     build([changed], tmp_path, site="next", online=tmp_path / "online")
-    assert tree(tmp_path / "next") == wanted
+    build([changed], tmp_path, site="cold")  # the same secret: what every build of `changed` writes
+    assert tree(tmp_path / "next") == tree(tmp_path / "cold")
     assert open_record(tmp_path / "next", changed.case_no, changed.query_code)["events"][-1]["stage"] == "告知拟处罚"
 
 
@@ -328,7 +349,7 @@ def test_a_replaced_file_online_is_sealed_again(tmp_path):
     victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # most likely the same inode, other bytes
     warm = build([record()], tmp_path, site="new", online=tmp_path / "online")
     # the folder changed: nothing is trusted, every file is sealed again; those whose bytes are
-    # the online file's are linked, the replaced one is not
+    # the online file's are kept, the replaced one is not
     assert tree(tmp_path / "new") == wanted and f"progress/{victim.name}" not in warm.kept
     assert inodes(tmp_path / "new")[victim.name] != inodes(tmp_path / "online")[victim.name]
 
@@ -348,7 +369,7 @@ def test_warm_builds_keep_refresh_days_and_expiry(tmp_path):
                   online=tmp_path / "b")
     b, c = tree(tmp_path / "b"), tree(tmp_path / "c")
     assert set(b) == set(c) and all(b[n] != c[n] for n in b if n.endswith(".bin"))
-    assert not later.kept
+    assert not [f for f in later.kept if f.endswith(".bin")]
     assert open_record(tmp_path / "c", record().case_no, record().query_code) is not None
 
 

@@ -107,16 +107,20 @@ REUSE = {**CHANGES, "ten newest, the same day": same_day,
 
 
 @pytest.mark.parametrize("change", REUSE, ids=list(REUSE))
-def test_a_build_over_the_site_online_links_its_unchanged_segments_and_is_a_full_builds(decisions, tmp_path, change,
+def test_a_build_over_the_site_online_keeps_its_unchanged_segments_and_is_a_full_builds(decisions, tmp_path, change,
                                                                                           monkeypatch):
     """As a build runs it: the site online and the keys its build recorded; a segment whose name
-    did not change is linked without a posting made, and the result is byte for byte a build from
-    nothing, whatever changed (new, older, withdrawn, expired, changed, the recent segment moved)."""
+    did not change is kept without a posting made or a file written, and the site online with the
+    build's files applied (pipeline/swap.py) is byte for byte a build from nothing, whatever
+    changed (new, older, withdrawn, expired, changed, the recent segment moved)."""
+    from pipeline import swap
+
     cache = tmp_path / "cache"
     online = tmp_path / "online"
     first = online_writer(online)
     build_static_index(decisions, online, cache_dir=cache, out=first)
     before = meta_of(online)
+    inodes = {p: p.stat().st_ino for p in online.rglob("*") if p.is_file()}
     after, _ = REUSE[change](list(decisions))
     made = []
     real = static_index._make_segment
@@ -125,15 +129,18 @@ def test_a_build_over_the_site_online_links_its_unchanged_segments_and_is_a_full
     stats = build_static_index(after, tmp_path / "new", cache_dir=cache, out=out)
     monkeypatch.undo()
     full = build_static_index(after, tmp_path / "full")
-    assert same_tree(tmp_path / "new", tmp_path / "full") == []
-    now = meta_of(tmp_path / "new")
+    written = {str(p.relative_to(tmp_path / "new")) for p in (tmp_path / "new").rglob("*") if p.is_file()}
+    assert not written & out.kept, "a kept file is not written again"
+    swap.apply(tmp_path / "new", online, out.kept)
+    assert same_tree(online, tmp_path / "full") == []
+    now = meta_of(online)
     kept = [s["name"] for s in now["segments"] if s["name"] in {b["name"] for b in before["segments"]}]
     assert made == [s["name"] for s in now["segments"] if s["name"] not in kept], "only segments that changed are made"
     assert stats["segments_made"] == len(made) and stats["terms"] == full["terms"] and stats["shards"] == full["shards"]
-    for name in kept:  # linked: the very files online
+    for name in kept:  # the very files that were online
         for path in (online / "search" / "s" / name).rglob("*"):
-            rel = path.relative_to(online)
-            assert path.is_dir() or (tmp_path / "new" / rel).stat().st_ino == path.stat().st_ino
+            assert path.is_dir() or inodes[path] == path.stat().st_ino
+            assert path.is_dir() or str(path.relative_to(online)) in out.kept
     if change == "ten newest, the same day":  # the base stays when only the recent segment changes
         assert kept == [before["segments"][0]["name"]] and len(made) == 1
     if change in ("withdrawn", "oldest expired", "a month later"):
@@ -150,8 +157,8 @@ def test_a_damaged_cache_is_only_slower(decisions, tmp_path):
 
 
 def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, monkeypatch):
-    """Through the whole build: the other decisions' `docs` files are linked from the site
-    online without being made again, and the result is a full build's."""
+    """Through the whole build: the other decisions' `docs` files are kept online without being
+    made again, and the result is a full build's."""
     exports = write_exports(tmp_path / "exports", {
         "a.yaml": penalty(),
         "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号", decided_on="2026-10-01"),
@@ -168,7 +175,7 @@ def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, m
     write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", decided_on="2026-11-20")})
     assert build(exports, out, state).swapped
     assert made == ["PEN-T-3"]
-    assert all(p.stat().st_ino == ino for p, ino in before.items()), "linked, not written"
+    assert all(p.stat().st_ino == ino for p, ino in before.items()), "kept, not written"
     monkeypatch.undo()
     build(exports, tmp_path / "full", tmp_path / "state-copy")
     assert same_tree(out, tmp_path / "full") == []
@@ -200,3 +207,26 @@ def test_code_version_covers_how_penalties_are_worded(monkeypatch):
         assert static_index._code_version() != before
     finally:
         static_index._code_version.cache_clear()
+
+
+def test_a_search_document_made_again_with_the_same_bytes_is_not_made_by_the_next_build(tmp_path, monkeypatch):
+    """A new search code makes every `docs` file again; those with the bytes online keep the
+    online file, and their keys record it: the build after makes none (a key recorded with the
+    stamp of a file that never went online made every later build write them all again)."""
+    exports = write_exports(tmp_path / "exports", {
+        "a.yaml": penalty(),
+        "b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号", decided_on="2026-10-01"),
+    })
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(exports, out, state)
+    made = []
+    real = static_index.shown_text
+    monkeypatch.setattr(static_index, "shown_text", lambda d: made.append(d.id) or real(d))
+    monkeypatch.setattr(static_index, "_code_version", lambda: "another-search-code")
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", decided_on="2026-11-20")})
+    assert build(exports, out, state).swapped
+    assert sorted(made) == ["PEN-T-1", "PEN-T-2", "PEN-T-3"]
+    made.clear()
+    write_exports(exports, {"d.yaml": penalty(id="PEN-T-4", decision_no="榕公鼓（治）行罚决字〔2026〕904号", decided_on="2026-11-21")})
+    assert build(exports, out, state).swapped
+    assert made == ["PEN-T-4"], made
