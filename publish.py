@@ -230,7 +230,24 @@ def stats(state_dir: Path, as_json: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name=os.path.basename(sys.argv[0]) if sys.argv else "publish.py")
+    """Run the command, then leave without freeing its objects one by one: a build holds millions
+    (records, caches, pages), and the interpreter's teardown took 0.55 s of a 7 s daily build at
+    10k decisions. Everything the command writes is written and closed before it returns; output
+    streams and logging are flushed here; its pools and threads are shut down by the command."""
+    try:
+        cli(prog_name=os.path.basename(sys.argv[0]) if sys.argv else "publish.py")
+        code = 0
+    except SystemExit as exc:  # how Click ends every command
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

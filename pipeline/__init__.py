@@ -212,29 +212,30 @@ def build(options: BuildOptions) -> BuildReport:
     with timed("redact"):
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
                               pool, options.scheduler, options.shards, exports.tokens)
-    public = {d.id: redacted[d.id].public for d in sel.public}
-    # The records as exported (texts with personal data, parties) are not needed past redaction:
-    # the gate needs where each came from, the audit log which expired; the rest is let go.
-    where = {d.id: d.source.where(d.id) for d in exports.decisions}
-    expired_ids = {d.id for d in sel.expired}
-    exports.decisions, sel.public, sel.withdrawn, sel.expired, sel.excluded = [], [], [], [], []
-    previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
-    carried = _carry_forward(exports, previous, public, sel, today, report)
+    with timed("publication"):  # what goes online: carried forward, first published, reviews
+        public = {d.id: redacted[d.id].public for d in sel.public}
+        # The records as exported (texts with personal data, parties) are not needed past redaction:
+        # the gate needs where each came from, the audit log which expired; the rest is let go.
+        where = {d.id: d.source.where(d.id) for d in exports.decisions}
+        expired_ids = {d.id for d in sel.expired}
+        exports.decisions, sel.public, sel.withdrawn, sel.expired, sel.excluded = [], [], [], [], []
+        previous = state.load_published(exports.unreadable_ids)  # only what may be carried forward
+        carried = _carry_forward(exports, previous, public, sel, today, report)
 
-    log_events = audit.read(options.state)
-    first = audit.first_publication(log_events)
-    decisions = [*public.values(), *(c[0] for c in carried.values())]
-    for d in decisions:
-        d.first_published_on = first.get(d.id, today)
-        d.reviewed_by, d.reviews = [], None
-    _link_reviews(decisions)
+        log_events = audit.read(options.state)
+        first = audit.first_publication(log_events)
+        decisions = [*public.values(), *(c[0] for c in carried.values())]
+        for d in decisions:
+            d.first_published_on = first.get(d.id, today)
+            d.reviewed_by, d.reviews = [], None
+        _link_reviews(decisions)
 
-    output = Path(options.output).resolve()  # Pelican would read a relative one from pelicanconf.py's folder
-    data = SiteData(timings=timed, cache_dir=state.cache_root, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
-                    state_dir=Path(options.state), today=today, audit=log_events,
-                    previous_output=output if output.is_dir() else None,
-                    render_keys=state.load_render_keys() if output.is_dir() else {})
-    staging = swap.fresh_staging(output)
+        output = Path(options.output).resolve()  # Pelican would read a relative one from pelicanconf.py's folder
+        data = SiteData(timings=timed, cache_dir=state.cache_root, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
+                        state_dir=Path(options.state), today=today, audit=log_events,
+                        previous_output=output if output.is_dir() else None,
+                        render_keys=state.load_render_keys() if output.is_dir() else {})
+        staging = swap.fresh_staging(output)
     try:
         with timed("render"):
             try:
@@ -264,37 +265,38 @@ def build(options: BuildOptions) -> BuildReport:
             swap.discard(staging)
             _write_figures(options, report)
             return report
-        state.stage_render_keys(data.results.get("render_keys", {}))
-        state.forget_gate_memory()
-        if data.previous_output is None:
-            swap.swap_in(staging, output)
-        else:
-            with timed("apply"):
+        with timed("swap in"):
+            state.stage_render_keys(data.results.get("render_keys", {}))
+            state.forget_gate_memory()
+            if data.previous_output is None:
+                swap.swap_in(staging, output)
+            else:
                 swap.apply(staging, output, kept)
-        state.commit_render_keys()
-        state.save_gate_memory(gate_memory)
+            state.commit_render_keys()
+            state.save_gate_memory(gate_memory)
     except BaseException:
         swap.discard(staging)
         raise
     report.swapped = True
     report.published = len(decisions)
-    for action in data.results.get("after_swap", []):
-        action()
+    with timed("record"):
+        for action in data.results.get("after_swap", []):
+            action()
 
-    # The site is in place: record what changed, then what is now public.
-    now = {d.id: (d.decision_no, d.content_hash) for d in decisions}
-    withdrawn = {w.decision_id: w.reason for w in sel.withdrawals}
-    report.events = audit.changes(audit.replay(log_events), now, withdrawn, expired_ids, today)
-    audit.append(options.state, report.events)
-    entries = {}
-    for d in decisions:
-        if d.id in carried:
-            _, found, end = carried[d.id]
-        else:
-            found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
-        entries[d.id] = (d, found, end)
-    state.save_published(entries)
-    manifest.save(options, inputs, _summary(report))
+        # The site is in place: record what changed, then what is now public.
+        now = {d.id: (d.decision_no, d.content_hash) for d in decisions}
+        withdrawn = {w.decision_id: w.reason for w in sel.withdrawals}
+        report.events = audit.changes(audit.replay(log_events), now, withdrawn, expired_ids, today)
+        audit.append(options.state, report.events)
+        entries = {}
+        for d in decisions:
+            if d.id in carried:
+                _, found, end = carried[d.id]
+            else:
+                found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
+            entries[d.id] = (d, found, end)
+        state.save_published(entries)
+        manifest.save(options, inputs, _summary(report), gate_memory.get("files"))
     _write_figures(options, report)
     return report
 

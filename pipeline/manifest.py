@@ -32,7 +32,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: the output digest counts files only (output_digest)
 NAME = "manifest.json"
 ROOT = Path(__file__).resolve().parent.parent
 # What shapes the output besides the data (tests/, bench/, samples/ do not).
@@ -137,8 +137,32 @@ def state_digest(state: Path) -> str | None:
     return tree_digest(Path(state), skip=STATE_SKIP)
 
 
-def output_digest(output: Path) -> str | None:
-    return tree_digest(Path(output))
+def output_digest(output: Path, files: dict[str, str] | None = None) -> str | None:
+    """A digest of the site's files: names, sizes, times and inodes (folders are not served and do
+    not count). `files` (relative path -> "size-mtime-inode": the gate's stamps of the site it
+    passed, gate/memory.py) spares a build the walk of the site it has just put online (28,433
+    files at 10k: 0.3-0.4 s); a link in the site, which the walk marks and the gate follows, only
+    makes the next build not take the site for unchanged."""
+    if files is None:
+        if not os.path.isdir(output):
+            return None
+        files = {}
+        _stamps(str(output), "", files)
+    lines = sorted(f"{rel}\0{stamp}\n" for rel, stamp in files.items())
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stamps(folder: str, prefix: str, out: dict[str, str]) -> None:
+    with os.scandir(folder) as it:
+        for entry in it:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                _stamps(entry.path, rel + "/", out)
+            elif entry.is_symlink():
+                out[rel] = "link " + os.readlink(entry.path)
+            else:
+                st = entry.stat(follow_symlinks=False)
+                out[rel] = f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}"
 
 
 def path_in(state: Path) -> Path:
@@ -172,11 +196,12 @@ def forget(state: Path) -> None:
     path_in(state).unlink(missing_ok=True)
 
 
-def save(options, inputs: str, report: dict) -> None:
-    """After a successful build, once the state and the site are final."""
+def save(options, inputs: str, report: dict, files: dict[str, str] | None = None) -> None:
+    """After a successful build, once the state and the site are final; `files`: the stamps of
+    the site's files, if known (`output_digest`)."""
     from pipeline.state import atomic_write
 
-    data = {"format": FORMAT, "inputs": inputs, "output": output_digest(options.output), "report": report}
+    data = {"format": FORMAT, "inputs": inputs, "output": output_digest(options.output, files), "report": report}
     # the manifest is not part of the state digest, so it can be written last
     data["state"] = state_digest(options.state)
     atomic_write(path_in(options.state), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
