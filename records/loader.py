@@ -20,7 +20,7 @@ EXPORT_SUFFIXES = {".yaml", ".yml", ".json"}
 
 @dataclass
 class RawRecord:
-    data: dict
+    data: dict | None  # None once validated valid (records.load_exports)
     source: Source
     # which version of its file this record was read from (size, times, inode), and the result of
     # validating it: both kept with the parse cache, so an unchanged file costs neither a parse
