@@ -6,6 +6,8 @@ swaps the new site in only when every stage succeeded and the leak gate found no
 """
 from __future__ import annotations
 
+import gc
+
 import json
 import logging
 from dataclasses import dataclass, field
@@ -167,6 +169,13 @@ def _keep_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
 
 
 def build(options: BuildOptions) -> BuildReport:
+    try:
+        return _build(options)
+    finally:
+        gc.unfreeze()  # what `_build` froze is the collector's again (a process may build again)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
     timed = report.timings
     with timed("unchanged check"):
@@ -236,6 +245,11 @@ def build(options: BuildOptions) -> BuildReport:
                         previous_output=output if output.is_dir() else None,
                         render_keys=state.load_render_keys() if output.is_dir() else {})
         staging = swap.fresh_staging(output)
+    # What the build holds from here to its end (the public decisions, caches, the redactions
+    # for the gate) leaves the collector's view: its full collections (give_back, and Python's own
+    # during rendering) walk only what rendering makes. None of it is in a reference cycle that
+    # would need the collector to go (plain records and containers), and the process ends with the build.
+    gc.freeze()
     try:
         with timed("render"):
             try:

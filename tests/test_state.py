@@ -111,3 +111,19 @@ def test_a_cache_file_cut_short_by_a_crash_is_read_as_missing(tmp_path):
         assert state.cache_get("redaction", "ab12") is None
     state.cache_put("redaction", "ab12", {"text": "again"})
     assert state.cache_get("redaction", "ab12") == {"text": "again"}
+
+
+def test_a_published_entry_s_signature_is_the_cache_key_of_its_parts():
+    """`_signature` spells out cache_key without `plain` (it runs for every decision of every
+    build): the same digest, so the published state of earlier builds stays valid."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from pipeline.state import _signature, cache_key
+
+    for reviewed_by, reviews, end in ((["fy-1", "fy-2"], None, "2027-01-01"), ([], "pen-3", None)):
+        d = SimpleNamespace(content_hash="c0ffee", first_published_on=date(2026, 11, 2), reviewed_by=reviewed_by,
+                            reviews=reviews, id="PEN-1")
+        secrets = ["张三", "13912345678", "福州市鼓楼区五一路 8 号"]
+        assert _signature(d, secrets, end) == cache_key(d.content_hash, d.first_published_on, d.reviewed_by,
+                                                        d.reviews, d.id, secrets, end)
