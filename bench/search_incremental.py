@@ -93,7 +93,7 @@ def writer(site: Path, previous: Path | None, keys: dict):
 
     out = object.__new__(PageWriter)
     out.settings, out.output_path, out.previous = {}, site, previous
-    out.old_keys, out.new_keys, out.kept = dict(keys), {}, set()
+    out.old_keys, out.new_keys, out.kept, out.kept_stamps = dict(keys), {}, set(), {}
     return out
 
 

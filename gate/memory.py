@@ -605,10 +605,12 @@ class _Batch:
 
 
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
-          folder: Path, version: str, public_names=(), online: Path | None = None) -> tuple[list[Leak], dict]:
+          folder: Path, version: str, public_names=(), online: Path | None = None,
+          kept_stamps: dict[str, str] | None = None) -> tuple[list[Leak], dict]:
     """Leaks in the new site and the memory to keep once it is online (see the module): the
     files in `staging`, and the files `kept` from the site `online` (pipeline/swap.py: a build
-    over a site online writes only the files that change). `public_names`: the organisations'
+    over a site online writes only the files that change; `kept_stamps`: the stamps this build
+    saw when it chose to keep them, else they are read here). `public_names`: the organisations'
     and sole proprietors' names the site publishes, inside which a secret is no leak
     (gate/public_names.py)."""
     staging = Path(staging)
@@ -627,13 +629,17 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     stamps = walk(staging, stamp)
     sources = {}  # the files of the new site that are not in `staging`: where they are
     if online is not None:
+        seen = kept_stamps or {}
         for rel in kept:
             if rel not in stamps:
                 path = os.path.join(online, rel)
-                try:
-                    stamps[rel] = stamp(os.stat(path))
-                except OSError:  # gone from the site online: not in the new site either
-                    continue
+                known = seen.get(rel)
+                if known is None:
+                    try:
+                        known = stamp(os.stat(path))
+                    except OSError:  # gone from the site online: not in the new site either
+                        continue
+                stamps[rel] = known
                 sources[rel] = path
     if previous is None:
         chunks, recorded, trusted = [], {}, set()

@@ -108,7 +108,8 @@ def _gate_version() -> str:
     return h.hexdigest()
 
 
-def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=(), online=None):
+def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=(), online=None,
+          kept_stamps=None):
     """The leak gate. Every file written by this build is checked for every secret and pattern;
     files kept unchanged from the site `online` (`kept`, still the very files the online gate
     scanned) are checked for the secrets that gate did not know, in the lines it stored
@@ -119,7 +120,7 @@ def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: S
 
     version = _gate_version()
     return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version, public_names,
-                 online)
+                 online, kept_stamps)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -274,7 +275,8 @@ def _build(options: BuildOptions) -> BuildReport:
             give_back()
         with timed("gate"):
             public_names = {p.label for d in decisions for p in d.parties if p.type in ("organization", "sole_proprietor")}
-            report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names, data.previous_output)
+            report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names, data.previous_output,
+                                              data.results.get("kept_stamps"))
         if report.leaks:
             swap.discard(staging)
             _write_figures(options, report)

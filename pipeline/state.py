@@ -198,6 +198,17 @@ class Buckets:
         return self.folder / f"{n:03d}.pickle"
 
     def load(self) -> dict:
+        import gc
+
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes only live objects: the collector would walk them for nothing
+        try:
+            return self._load()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load(self) -> dict:
         import pickle
 
         data: dict = {}

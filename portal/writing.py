@@ -142,6 +142,10 @@ class PageWriter:
         results = data.results if data else {}
         self.new_keys: dict[str, str] = results.setdefault("render_keys", {})
         self.kept: set[str] = results.setdefault("kept_files", set())
+        # the stamp each kept file had when this build chose to keep it: the gate trusts a kept file
+        # by its stamp and need not stat it again (an edit online after that is seen by the next
+        # build, whose stamp differs from the one recorded)
+        self.kept_stamps: dict[str, str] = results.setdefault("kept_stamps", {})
 
     def _reuse(self, relative: str, stamp: str | None = None) -> bool:
         """Keep the online file in the new site; with a `stamp`, only if it is still the very
@@ -152,9 +156,11 @@ class PageWriter:
             st = os.stat(f"{self.previous}/{relative}")
         except OSError:
             return False
-        if stamp is not None and stamp != _stamp(st):
+        now = _stamp(st)
+        if stamp is not None and stamp != now:
             return False
         self.kept.add(relative)
+        self.kept_stamps[relative] = now
         return True
 
     def stamp_of(self, relative: str) -> str:

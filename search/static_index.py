@@ -591,6 +591,7 @@ def _link_online(out, rels: list[str], stamps: list[str]) -> bool:
         except OSError:
             return False
     out.kept.update(rels)
+    out.kept_stamps.update(zip(rels, stamps))
     return True
 
 

@@ -93,7 +93,7 @@ def online_writer(site, previous=None, keys=None):
 
     out = object.__new__(PageWriter)
     out.settings, out.output_path, out.previous = {}, site, previous
-    out.old_keys, out.new_keys, out.kept = dict(keys or {}), {}, set()
+    out.old_keys, out.new_keys, out.kept, out.kept_stamps = dict(keys or {}), {}, set(), {}
     return out
 
 
