@@ -146,23 +146,20 @@ def output_digest(output: Path, files: dict[str, str] | None = None) -> str | No
     if files is None:
         if not os.path.isdir(output):
             return None
-        files = {}
-        _stamps(str(output), "", files)
+        from pipeline.swap import site_files
+
+        files = {rel: _stamp(entry) for rel, entry in site_files(output)}
     lines = sorted(f"{rel}\0{stamp}\n" for rel, stamp in files.items())
     return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _stamps(folder: str, prefix: str, out: dict[str, str]) -> None:
-    with os.scandir(folder) as it:
-        for entry in it:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                _stamps(entry.path, rel + "/", out)
-            elif entry.is_symlink():
-                out[rel] = "link " + os.readlink(entry.path)
-            else:
-                st = entry.stat(follow_symlinks=False)
-                out[rel] = f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}"
+def _stamp(entry: os.DirEntry) -> str:
+    """gate.memory.stamp of a file (not imported: the gate's imports are not the check's), or
+    the target of a link."""
+    if entry.is_symlink():
+        return "link " + os.readlink(entry.path)
+    st = entry.stat(follow_symlinks=False)
+    return f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}"
 
 
 def path_in(state: Path) -> Path:

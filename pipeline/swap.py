@@ -20,6 +20,7 @@ daily build).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -91,9 +92,10 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _files(root: Path) -> list[str]:
-    """Every file under `root`, relative, with one scandir per folder (links are not followed)."""
-    out, stack = [], [("", str(root))]
+def site_files(root: Path | str):
+    """(relative path, os.DirEntry) of every file under `root`, with one scandir per folder;
+    links are not followed (a link is a file here)."""
+    stack = [("", str(root))]
     while stack:
         prefix, folder = stack.pop()
         with os.scandir(folder) as entries:
@@ -101,8 +103,11 @@ def _files(root: Path) -> list[str]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((f"{prefix}{entry.name}/", entry.path))
                 else:
-                    out.append(prefix + entry.name)
-    return out
+                    yield prefix + entry.name, entry
+
+
+def _files(root: Path) -> list[str]:
+    return [rel for rel, _ in site_files(root)]
 
 
 def apply(staging: Path, output: Path, kept: set[str]) -> None:
@@ -110,8 +115,6 @@ def apply(staging: Path, output: Path, kept: set[str]) -> None:
     site online (see the module). `staging` is gone afterwards."""
     written = set(_files(staging))
     gone = sorted(rel for rel in _files(output) if rel not in kept and rel not in written)
-    import json
-
     note = staging / JOURNAL
     with open(note, "w", encoding="utf-8") as f:
         json.dump({"gone": gone}, f, ensure_ascii=False)
@@ -121,8 +124,6 @@ def apply(staging: Path, output: Path, kept: set[str]) -> None:
 
 
 def _finish(staging: Path, output: Path) -> None:
-    import json
-
     gone = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))["gone"]
     root, site = str(staging), str(output)
     moves = [rel for rel in _files(staging) if rel != JOURNAL]

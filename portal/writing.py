@@ -164,13 +164,9 @@ class PageWriter:
         return True
 
     def stamp_of(self, relative: str) -> str:
-        """The stamp of a file of the new site: written by this build, or kept from the site online."""
-        try:
-            return _stamp(os.stat(os.path.join(self.output_path, relative)))
-        except FileNotFoundError:
-            if self.previous is None or relative not in self.kept:
-                raise
-            return _stamp(os.stat(os.path.join(self.previous, relative)))
+        """The stamp of a file of the new site: kept from the site online, or written by this build."""
+        known = self.kept_stamps.get(relative)
+        return known if known is not None else _stamp(os.stat(os.path.join(self.output_path, relative)))
 
     def reuse(self, relative: str, template: str, key) -> str | None:
         """Keep the page of the site online when its render key is the one the last build
@@ -192,7 +188,7 @@ class PageWriter:
         recorded with the stamp of a file that is not put online would never match again, so every
         later build rendered every such page once more."""
         if key is not None and self._same_as_online(relative, data):
-            self.new_keys[relative] = f"{key} {_stamp(os.stat(os.path.join(self.previous, relative)))}"
+            self.new_keys[relative] = f"{key} {self.kept_stamps[relative]}"
             return
         path = self.output_path / relative if data is None else write_bytes(self.output_path, relative, data)
         if key is not None:
@@ -206,7 +202,8 @@ class PageWriter:
         source = os.path.join(self.previous, relative)
         target = os.path.join(self.output_path, relative)
         try:
-            size = os.stat(source).st_size
+            st = os.stat(source)
+            size = st.st_size
             if data is None:
                 if os.stat(target).st_size != size:
                     return False
@@ -224,6 +221,7 @@ class PageWriter:
         except FileNotFoundError:
             pass
         self.kept.add(relative)
+        self.kept_stamps[relative] = _stamp(st)
         return True
 
     def page(self, relative: str, template: str, key=None, **context) -> None:
