@@ -73,7 +73,8 @@ def build(exports: Path, output: Path, state_dir: Path, today: str | None, stric
     from pipeline import build as run_build
 
     options = BuildOptions(exports=exports, output=output, state=state_dir, today=_today(today), strict=strict,
-                           production=production, workers=workers, executor=executor, scheduler=scheduler, shards=shards)
+                           production=production, workers=workers, executor=executor, scheduler=scheduler, shards=shards,
+                           early_pool=True)
     if executor == "dask" and not scheduler:
         raise click.BadParameter("--executor dask 需要 --scheduler ADDRESS (如 tcp://10.0.0.5:8786)", param_hint="--scheduler")
     # A build makes millions of small objects that live to its end (records, caches, pages);

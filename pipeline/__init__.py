@@ -45,6 +45,11 @@ class BuildOptions:
     executor: object = None
     scheduler: str | None = None
     shards: int | None = None  # how many shards to cut the work into (default: per executor)
+    # start this machine's pool as the build starts, its first worker loading the redaction
+    # engine and the tagger while this process reads the exports (`LocalExecutor.prepare`): for a
+    # process that has not loaded them (the command line); a caller that builds again and again
+    # with the tagger loaded (tests) redacts a few records faster in its own process
+    early_pool: bool = False
 
 
 @dataclass
@@ -170,13 +175,18 @@ def _keep_unchanged(staging: Path, online: Path, kept: set[str]) -> None:
 
 
 def build(options: BuildOptions) -> BuildReport:
+    # one executor for the stages that hand work out: redaction, then the search indexes
+    from pipeline.executor import SharedExecutor
+
+    pool = SharedExecutor(options.executor, options.scheduler, options.workers)
     try:
-        return _build(options)
+        return _build(options, pool)
     finally:
+        pool.close()  # its workers too, however the build ended
         gc.unfreeze()  # what `_build` froze is the collector's again (a process may build again)
 
 
-def _build(options: BuildOptions) -> BuildReport:
+def _build(options: BuildOptions, pool) -> BuildReport:
     report = BuildReport()
     timed = report.timings
     with timed("unchanged check"):
@@ -185,6 +195,10 @@ def _build(options: BuildOptions) -> BuildReport:
     if saved is not None:
         return _unchanged(options, report, saved)
     manifest.forget(options.state)
+    if options.early_pool:
+        from pipeline.shards import warm_redaction
+
+        pool.prepare(warm_redaction)
 
     from pipeline import audit, swap
     from pipeline.memory import give_back
@@ -213,15 +227,12 @@ def _build(options: BuildOptions) -> BuildReport:
     sel = select(exports.decisions, today)
     report.withdrawals, report.expired, report.excluded = len(sel.withdrawals), len(sel.expired), len(sel.excluded)
 
-    # one executor for the stages that hand work out: redaction, then the search indexes
-    from pipeline.executor import SharedExecutor
-
-    pool = SharedExecutor(options.executor, options.scheduler, options.workers)
     # Everything is redacted, not only what is published: the personal data of a withdrawn,
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
                               pool, options.scheduler, options.shards, exports.tokens)
+        pool.settle()  # a pool started ahead for the redaction does not outlive it
     with timed("publication"):  # what goes online: carried forward, first published, reviews
         public = {d.id: redacted[d.id].public for d in sel.public}
         # The records as exported (texts with personal data, parties) are not needed past redaction:

@@ -44,6 +44,9 @@ class Executor:
     def map(self, fn: Callable, items: Sequence, done: Callable[[int, Any], None] | None = None) -> list:
         raise NotImplementedError
 
+    def settle(self) -> None:
+        """Let go of workers started ahead for work that has been done (`LocalExecutor`)."""
+
     def close(self) -> None:
         pass
 
@@ -62,7 +65,7 @@ def _pool_context():
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.shards", "redaction", "portal.decisions", "search.static_index"])
+    context.set_forkserver_preload(["pipeline.shards", "redaction.engine", "portal.decisions", "search.static_index"])
     return context
 
 
@@ -93,11 +96,63 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or min(2, os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None  # started ahead by `prepare`, for the next `map`
+        self._starting = None  # the thread that starts it
+        self._warming = None  # the warm-up's future
+
+    def prepare(self, warm: Callable[[Any], Any]) -> None:
+        """Start a pool now, its first worker running `warm(None)` (a module-level function that
+        loads what the tasks will need) while this process goes on with other work; the next
+        `map` runs on it, even a single item, and then closes it. For a process that would
+        otherwise load that itself (the command line: the redaction engine and the tagger's model,
+        ~0.6 s, now spent on the other core while the build reads its exports); a process that has
+        it loaded already does a few items faster itself.
+
+        A thread starts it: the first worker waits for the fork server to import the stages
+        (~0.8 s), and this process has other things to do meanwhile."""
+        import threading
+
+        if self.workers <= 1 or self._pool is not None:
+            return
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=_pool_context())
+
+        def start() -> None:
+            try:
+                self._warming = self._pool.submit(_Measured(warm), None)
+            except Exception:  # no warm worker: `map` starts its workers as it always did
+                self._warming = None
+
+        self._starting = threading.Thread(target=start, name="pool-start", daemon=True)
+        self._starting.start()
+
+    def _warmed(self) -> None:
+        """Wait for the warm-up, so that the first task goes to the worker that did it (an item
+        submitted while it runs would start the second worker, which loads everything again)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._warming is not None:
+            from pipeline import timing
+
+            warming, self._warming = self._warming, None
+            try:
+                _, cpu, peak = warming.result()
+            except Exception:  # a warm-up that failed: the tasks meet the same failure and report it
+                return
+            timing.add_worker_usage(cpu, peak)
+
+    def settle(self) -> None:
+        """Close the pool started ahead, if no `map` has: no worker outlives the stage it was
+        started for, and the build forks no process while this pool's threads run."""
+        if self._pool is not None or self._starting is not None:
+            self._warmed()
+            pool, self._pool = self._pool, None
+            pool.shutdown(cancel_futures=True)
 
     def map(self, fn, items, done=None):
         items = list(items)
         results = []
-        if len(items) <= 1 or self.workers <= 1:
+        if self._pool is None and (len(items) <= 1 or self.workers <= 1):
             for i, item in enumerate(items):
                 results.append(fn(item))
                 if done:
@@ -105,13 +160,19 @@ class LocalExecutor(Executor):
             return results
         from pipeline import timing
 
-        with ProcessPoolExecutor(min(self.workers, len(items)), mp_context=_pool_context()) as pool:
+        self._warmed()
+        pool, self._pool = self._pool, None
+        pool = pool or ProcessPoolExecutor(min(self.workers, len(items)), mp_context=_pool_context())
+        with pool:
             for i, (result, cpu, peak) in enumerate(pool.map(_Measured(fn), items)):
                 timing.add_worker_usage(cpu, peak)
                 results.append(result)
                 if done:
                     done(i, result)
         return results
+
+    def close(self) -> None:
+        self.settle()
 
 
 class _Call:
@@ -236,6 +297,14 @@ class SharedExecutor(Executor):
                 weakref.finalize(self, self._inner.close)
         return self._inner
 
+    def prepare(self, warm: Callable[[Any], Any]) -> None:
+        """`LocalExecutor.prepare` when the stages' work runs on this machine's pool; nothing for
+        a cluster (no connection is made before there is work to send) or an executor handed in."""
+        if self._args[0] in (None, "local"):
+            inner = self._get()
+            if isinstance(inner, LocalExecutor):
+                inner.prepare(warm)
+
     @property
     def name(self) -> str:
         spec = self._args[0]
@@ -247,6 +316,10 @@ class SharedExecutor(Executor):
 
     def map(self, fn, items, done=None):
         return self._get().map(fn, items, done)
+
+    def settle(self) -> None:
+        if self._inner is not None:
+            self._inner.settle()
 
     def close(self) -> None:
         if self._inner is not None and self._own:

@@ -59,6 +59,16 @@ def for_worker(decision: Decision) -> Decision:
     return dataclasses.replace(decision, source=Source(file=""))
 
 
+def warm_redaction(_=None) -> None:
+    """Runs on a worker started ahead of the redaction (`LocalExecutor.prepare`): the engine
+    imported and the tagger's model loaded while the build reads its exports and caches."""
+    from redaction import tagger
+
+    import redaction.engine  # noqa: F401
+
+    tagger.warm_up()
+
+
 def redact_shard(decisions: list[Decision]) -> dict:
     """Runs on a worker: {"rules": RULES_VERSION, "results": [redaction data, in order]}."""
     from pipeline.redact_stage import redaction_data

@@ -47,11 +47,8 @@ class NoteRedactor:
         self.new = 0  # notes redacted by this build (not found in the file)
 
     def load(self) -> "NoteRedactor":
-        """The redaction and its rules; the file itself is read on first use (a warm build of
-        unchanged records may not need it at all)."""
-        from redaction import redact_note  # fail closed: no redaction, no progress files
-
-        self._redact = redact_note
+        """The rules' digest; the file is read, and the redaction engine imported, on first use
+        (a warm build of unchanged records may need neither)."""
         self.rules = rules_hash()
         return self
 
@@ -76,6 +73,10 @@ class NoteRedactor:
         self._read()
         key = note_key(note)
         if key not in self.seen:
+            if self._redact is None:
+                from redaction import redact_note  # fail closed: no redaction, no progress files
+
+                self._redact = redact_note
             self.new += 1
             text, _spans, found = self._redact(note)
             secrets = set(found)  # what it masked, in the spellings the gate should look for

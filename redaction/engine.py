@@ -5,11 +5,9 @@ Spans and secrets go to the staff review report and the leak gate; never to the 
 """
 from __future__ import annotations
 
-import hashlib
 import html as _html
 import re
 from bisect import bisect_left
-from pathlib import Path
 
 from records.model import Decision, Party, PublicParty
 from redaction.markup import Document, render, sanitize_html
@@ -24,6 +22,7 @@ from redaction.secrets import secrets_for
 from redaction.span import Redaction, Span
 from redaction.tagger import tag, tag_many
 from redaction.text import fold
+from redaction.version import RULES_VERSION
 
 __all__ = ["redact", "redact_many", "redact_note", "sanitize_html", "RULES_VERSION", "Redaction", "Span", "analyze"]
 
@@ -31,19 +30,6 @@ MIN_SCORE = 0.5
 MANY_PART = 1000  # decisions tagged together by redact_many (generated ones: 13,183 sentences, 4,699 distinct)
 # the last characters of a role cue, which the tagger may glue to the name after it (房|东江远生)
 _CUE_ENDS = frozenset(c[i:] for c in CUES for i in range(len(c)))
-
-
-def _rules_version() -> str:
-    root = Path(__file__).parent
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".txt", ".yaml") and "__pycache__" not in p.parts and p.name != "review.py":
-            h.update(str(p.relative_to(root)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-RULES_VERSION = _rules_version()
 
 
 def _person_parties(parties) -> list[Party]:

@@ -49,6 +49,11 @@ def _lac():
     return _LAC
 
 
+def warm_up() -> None:
+    """Load the model now (a pool worker started ahead of the work it will get)."""
+    _lac()
+
+
 @contextlib.contextmanager
 def _session_of(module, make):
     """While LAC's constructor runs, its module's `ort.InferenceSession` returns `make()`."""

@@ -218,3 +218,41 @@ def test_pages_rendered_by_the_pool_and_only_changed_pages_sent_again(tmp_path, 
     full = tmp_path / "full"
     assert build(exports, full, tmp_path / "state-copy").swapped  # in one process: no executor
     assert same_tree(out, full) == []
+
+
+def test_a_pool_started_ahead_redacts_in_its_worker_and_builds_the_same_site(tmp_path, sample_exports):
+    """The command line starts the pool as the build starts (`BuildOptions.early_pool`): its first
+    worker loads the redaction engine and the tagger while the build reads its exports, and the
+    records not remembered are redacted there, even a single shard. Run in a fresh process, as
+    the command is: the build's own process redacts no decision (the progress notes it still
+    redacts itself), the worker's CPU is counted, no worker is left when the build returns, and
+    the site equals the one a build that redacts in its own process makes."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    reference, reference_state = tmp_path / "reference", tmp_path / "reference-state"
+    build(sample_exports, reference, reference_state, cache_dir=tmp_path / "reference-cache")
+    state = tmp_path / "state"
+    _seed_state(reference_state, state)
+    script = f"""
+import json, multiprocessing, sys
+sys.path.insert(0, {str(ROOT)!r})
+from datetime import date
+from pipeline import BuildOptions, build
+from pipeline.timing import worker_usage
+import redaction
+def here(decisions):
+    raise AssertionError("decisions redacted in the build's own process")
+redaction.redact_many = here
+report = build(BuildOptions(exports={str(sample_exports)!r}, output={str(tmp_path / 'out')!r}, state={str(state)!r},
+                            today=date.fromisoformat({TODAY.isoformat()!r}), cache_dir={str(tmp_path / 'cache')!r},
+                            early_pool=True))
+print(json.dumps({{"swapped": report.swapped, "worker_cpu": worker_usage()["cpu"] > 0, "workers_left": len(multiprocessing.active_children())}}))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {
+        "swapped": True, "worker_cpu": True, "workers_left": 0}
+    assert same_tree(reference, tmp_path / "out") == []
