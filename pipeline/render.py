@@ -25,8 +25,31 @@ def render_site(staging: Path, data: SiteData, production: bool = False, overrid
 
     logging.getLogger("pelican").setLevel(logging.WARNING)
     # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
-    with contextlib.redirect_stdout(io.StringIO()):
-        Pelican(pelican_settings(staging, data, production, overrides)).run()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            Pelican(pelican_settings(staging, data, production, overrides)).run()
+    except BaseException:
+        for child, _ in data.results.pop("forked", []):
+            child.cancel()
+        raise
+    join_children(data)
+
+
+def join_children(data: SiteData) -> None:
+    """The stages a generator forked (`pipeline.forked`; the search indexes): each child's answer
+    joined with the build's results, its figures under its stage's name. A child that failed
+    fails the build; the others are ended."""
+    children = data.results.pop("forked", [])
+    try:
+        while children:
+            child, joined = children[0]
+            joined(child.join())
+            children.pop(0)
+            if data.timings is not None:
+                data.timings.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
+    finally:
+        for child, _ in children:
+            child.cancel()
 
 
 # Below this many pages a cluster or pool is not worth its task and transfer costs: they are

@@ -47,6 +47,13 @@ class Timings(dict):
     """stage -> {"wall": s, "cpu": s, "peak_mib": MiB, "rss_mib": MiB held at its end}; a stage
     timed twice adds up (its rss_mib is the last)."""
 
+    def record(self, stage: str, wall: float, cpu: float, peak_mib: float) -> None:
+        """A stage timed elsewhere (a forked child, `pipeline.forked`): its own figures."""
+        entry = self.setdefault(stage, {"wall": 0.0, "cpu": 0.0, "peak_mib": 0.0})
+        entry["wall"] += wall
+        entry["cpu"] += cpu
+        entry["peak_mib"] = max(entry["peak_mib"], peak_mib)
+
     @contextmanager
     def __call__(self, stage: str):
         wall, cpu = time.perf_counter(), _cpu()

@@ -66,40 +66,83 @@ class ProgressGenerator(_StageGenerator):
 
 
 class SearchGenerator(_StageGenerator):
-    """The static search index in the site and the private whoosh index (`search/`)."""
+    """The static search index in the site and the private whoosh index (`search/`).
+
+    Made in a forked child (`pipeline.forked`) while this process renders the other pages, when
+    the work stays on this machine: the indexes need the published decisions and nothing another
+    generator makes, and the child writes files of its own into the same staging folder. What it
+    adds to the build's results (files kept from the site online, their stamps, render keys) and
+    the action that puts the whoosh index in place come back as data; `pipeline.render` joins it
+    before the gate. `SEARCH_IN_CHILD = False` makes the indexes here (the same bytes: tested)."""
 
     stage = "search"
 
-    def run(self, out, site):
-        from search import publish_search
+    def generate_context(self):
+        super().generate_context()
+        if self.data is None or not self._in_child() or self._unchanged():
+            return
+        from pipeline import forked
 
-        key = self._key()
-        marker = Path(self.data.state_dir) / "search" / "built-for"
+        data = self.data
+        child = forked.start(self._made_in_child, "搜索索引", self.stage)
+        data.results.setdefault("forked", []).append((child, lambda answer: self._joined(answer, data)))
+        self.data = None  # generate_output has nothing left to do here
+
+    def _in_child(self) -> bool:
+        from pipeline import forked
+        from pipeline.executor import for_stage
+
+        return (self.settings.get("SEARCH_IN_CHILD", True) and forked.may_fork()
+                and for_stage(self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS")) is None)
+
+    def _unchanged(self) -> bool:
         previous = self.data.previous_output
-        unchanged = (
+        marker = Path(self.data.state_dir) / "search" / "built-for"
+        return (
             previous is not None and (previous / "search").is_dir()
             and (Path(self.data.state_dir) / "search" / "current").exists()
-            and marker.exists() and marker.read_text(encoding="utf-8") == key
+            and marker.exists() and marker.read_text(encoding="utf-8") == self._key()
         )
-        if unchanged:  # the same decisions as the site online: its index files, and the whoosh index, stand
+
+    def _made_in_child(self) -> dict:
+        """Runs in the child: the indexes, with results of the child's own (what it adds)."""
+        self.data.results = {}
+        swap_in = self._make(PageWriter(self), Path(self.output_path))
+        return {"results": self.data.results, "swap_in": swap_in, "key": self._key()}
+
+    def _joined(self, answer: dict, data) -> None:
+        """In the build's process: the child's results joined with the build's."""
+        results = data.results
+        for name, value in answer["results"].items():
+            into = results.setdefault(name, type(value)())
+            into.update(value) if isinstance(value, (dict, set)) else into.extend(value)
+        results.setdefault("after_swap", []).append(_in_place(answer["swap_in"], data.state_dir, answer["key"]))
+
+    def run(self, out, site):
+        previous = self.data.previous_output
+        if self._unchanged():  # the same decisions as the site online: its index files, and the whoosh index, stand
             for path in sorted(p for p in (previous / "search").rglob("*") if p.is_file()):
                 rel = str(path.relative_to(previous))
                 if out._reuse(rel) and rel in out.old_keys:
                     out.new_keys[rel] = out.old_keys[rel]
             return
-        marker.unlink(missing_ok=True)
-        swap_in = publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out,
-                                 cache_dir=self.data.cache_dir)
+        self.after_swap(_in_place(self._make(out, site), self.data.state_dir, self._key()))
 
-        def after():
-            swap_in()
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(key, encoding="utf-8")
+    def _make(self, out, site):
+        """Both indexes; the action that puts the whoosh index in place after the swap."""
+        from search import publish_search
 
-        self.after_swap(after)
+        Path(self.data.state_dir, "search", "built-for").unlink(missing_ok=True)
+        return publish_search(self.data.decisions, site, self.data.state_dir, self.settings, out,
+                              cache_dir=self.data.cache_dir)
 
     def _key(self) -> str:
         """What both indexes are made of: the published decisions and the search code."""
+        if getattr(self, "_made_of", None) is None:
+            self._made_of = self._digest()
+        return self._made_of
+
+    def _digest(self) -> str:
         import hashlib
 
         import search
@@ -109,6 +152,19 @@ class SearchGenerator(_StageGenerator):
         for path in sorted(Path(search.__file__).parent.glob("*.py")):
             code.update(path.read_bytes())
         return digest(code.hexdigest(), sorted((d.id, d.slug, d.content_hash, d.first_published_on) for d in self.data.decisions))
+
+
+def _in_place(swap_in, state_dir, key: str):
+    """After the swap: the whoosh index made by this build put in place, and what it was made of
+    recorded (the next build with the same decisions keeps both indexes)."""
+    marker = Path(state_dir) / "search" / "built-for"
+
+    def after():
+        swap_in()
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(key, encoding="utf-8")
+
+    return after
 
 
 class StatsGenerator(_StageGenerator):

@@ -14,6 +14,7 @@ one part per shard read through one reader.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -47,4 +48,4 @@ def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: P
     procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
     staging = build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards)
     log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
-    return lambda: put_in_place(staging)
+    return functools.partial(put_in_place, staging)  # plain data: it may come from a forked child

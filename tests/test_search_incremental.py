@@ -156,6 +156,20 @@ def test_a_damaged_cache_is_only_slower(decisions, tmp_path):
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
 
 
+def _record_made(monkeypatch, path):
+    """The ids of the decisions whose search document is made from now on, in a file: the build
+    makes its indexes in a forked child (portal.stages.SearchGenerator), which inherits this patch."""
+    real = static_index.shown_text
+
+    def shown_text(d):
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(d.id + "\n")
+        return real(d)
+
+    monkeypatch.setattr(static_index, "shown_text", shown_text)
+    return lambda: path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
 def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, monkeypatch):
     """Through the whole build: the other decisions' `docs` files are kept online without being
     made again, and the result is a full build's."""
@@ -169,12 +183,10 @@ def test_a_build_that_adds_a_decision_makes_only_its_search_document(tmp_path, m
 
     shutil.copytree(state, tmp_path / "state-copy", symlinks=True)
     before = {p: p.stat().st_ino for p in (out / "search" / "docs").rglob("*.json")}
-    made = []
-    real = static_index.shown_text
-    monkeypatch.setattr(static_index, "shown_text", lambda d: made.append(d.id) or real(d))
+    made = _record_made(monkeypatch, tmp_path / "made")
     write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", decided_on="2026-11-20")})
     assert build(exports, out, state).swapped
-    assert made == ["PEN-T-3"]
+    assert made() == ["PEN-T-3"]
     assert all(p.stat().st_ino == ino for p, ino in before.items()), "kept, not written"
     monkeypatch.undo()
     build(exports, tmp_path / "full", tmp_path / "state-copy")
@@ -219,14 +231,12 @@ def test_a_search_document_made_again_with_the_same_bytes_is_not_made_by_the_nex
     })
     out, state = tmp_path / "out", tmp_path / "state"
     build(exports, out, state)
-    made = []
-    real = static_index.shown_text
-    monkeypatch.setattr(static_index, "shown_text", lambda d: made.append(d.id) or real(d))
+    made = _record_made(monkeypatch, tmp_path / "made")
     monkeypatch.setattr(static_index, "_code_version", lambda: "another-search-code")
     write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2026〕903号", decided_on="2026-11-20")})
     assert build(exports, out, state).swapped
-    assert sorted(made) == ["PEN-T-1", "PEN-T-2", "PEN-T-3"]
-    made.clear()
+    assert sorted(made()) == ["PEN-T-1", "PEN-T-2", "PEN-T-3"]
+    (tmp_path / "made").unlink()
     write_exports(exports, {"d.yaml": penalty(id="PEN-T-4", decision_no="榕公鼓（治）行罚决字〔2026〕904号", decided_on="2026-11-21")})
     assert build(exports, out, state).swapped
-    assert made == ["PEN-T-4"], made
+    assert made() == ["PEN-T-4"], made()

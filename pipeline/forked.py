@@ -1,0 +1,100 @@
+"""A piece of the build run in a forked child while the build goes on with the rest.
+
+The build's own process renders one page after another on one core; the other core is idle for
+most of a daily build. `start(fn)` forks: the child has everything the build holds at that
+moment (no pickling of the decisions), runs `fn()` and sends back its answer, which must be
+plain picklable data; the build calls `join()` where it needs that answer. A failure in the
+child is raised by `join()` with the child's traceback; `cancel()` ends a child whose answer is
+no longer wanted (the build failed meanwhile). The child leaves with `os._exit`: nothing of the
+build's own clean-up (atexit, finalizers, buffered output) runs twice.
+
+Only where `os.fork` exists, and only from a process with no other thread running (a fork
+copies the calling thread alone: a lock another thread held would stay locked in the child);
+`may_fork()` says whether this process qualifies.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import threading
+import time
+from typing import Any, Callable
+
+
+def may_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def _usage(who: int) -> tuple[float, int]:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+class Forked:
+    """A child running `fn()`; its answer, wall and CPU seconds and peak memory after `join()`.
+    `name` says what it makes (in messages), `stage` the row of the build's figures it fills."""
+
+    def __init__(self, fn: Callable[[], Any], name: str, stage: str):
+        self.name, self.stage = name, stage
+        self.wall = self.cpu = 0.0
+        self.peak_kib = 0
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read)
+            code = 0
+            try:
+                started = time.perf_counter()
+                answer: tuple = ("ok", fn())
+                wall = time.perf_counter() - started
+                mine, kids = _usage(resource.RUSAGE_SELF), _usage(resource.RUSAGE_CHILDREN)
+                answer += (wall, mine[0] + kids[0], max(mine[1], kids[1]))
+                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+                import traceback
+
+                data = pickle.dumps(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+                code = 1
+            try:
+                with os.fdopen(write, "wb") as f:
+                    f.write(data)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self._read = pid, read
+
+    def join(self) -> Any:
+        """The child's answer; raises `ChildFailed` when it failed or died."""
+        with os.fdopen(self._read, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if not data:
+            raise ChildFailed(f"{self.name}: 子进程意外结束 (状态 {status})")
+        answer = pickle.loads(data)
+        if answer[0] != "ok":
+            raise ChildFailed(f"{self.name}: {answer[1]}\n{answer[2]}")
+        _, result, self.wall, self.cpu, self.peak_kib = answer
+        return result
+
+    def cancel(self) -> None:
+        if self.pid is None:
+            return
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self._read)
+        self.pid = None
+
+
+def start(fn: Callable[[], Any], name: str, stage: str) -> Forked:
+    return Forked(fn, name, stage)

@@ -1,0 +1,100 @@
+"""Work run in a forked child while the build goes on (pipeline/forked.py): the search indexes.
+
+The site is the same bytes as when the indexes are made in the build's own process; a child
+that fails fails the build and leaves the site online as it was."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+import pytest
+from conftest import TODAY, build, penalty, write_exports
+from test_build import same_tree
+
+import search
+from pipeline import forked
+
+
+def test_a_child_answers_with_plain_data_and_its_figures():
+    child = forked.start(lambda: {"made": [1, 2, 3]}, "测试", "test")
+    assert child.join() == {"made": [1, 2, 3]}
+    assert child.wall >= 0 and child.cpu >= 0 and child.peak_kib > 0
+
+
+def test_a_child_that_fails_is_raised_with_its_traceback():
+    child = forked.start(lambda: 1 / 0, "测试", "test")
+    with pytest.raises(forked.ChildFailed, match="测试: ZeroDivisionError") as failed:
+        child.join()
+    assert "Traceback" in str(failed.value)
+
+
+def test_a_child_no_longer_wanted_is_ended():
+    child = forked.start(lambda: time.sleep(60), "测试", "test")
+    started = time.perf_counter()
+    child.cancel()
+    assert time.perf_counter() - started < 10 and child.pid is None
+
+
+@pytest.fixture(scope="module")
+def sample_exports(tmp_path_factory):
+    import samples
+
+    folder = tmp_path_factory.mktemp("exports")
+    samples.write_exports(24, folder, seed=11, today=TODAY)
+    return folder
+
+
+@pytest.fixture
+def children(monkeypatch):
+    """The stages forked by the builds of a test (their names). Forking is allowed here even if
+    an earlier test left an idle thread behind (Dask's offload thread): the command line's
+    process has none, and `may_fork` would otherwise keep the indexes in process."""
+    started = []
+    real = forked.start
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+    monkeypatch.setattr(forked, "start", lambda fn, name, stage: started.append(stage) or real(fn, name, stage))
+    return started
+
+
+def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exports, children):
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    (tmp_path / "in-process-state" / "progress").mkdir(parents=True)
+    build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child")
+    assert children == ["search"]
+    # the same progress secret, so that the encrypted progress files are the same bytes too
+    shutil.copy2(tmp_path / "child-state" / "progress" / "secret", tmp_path / "in-process-state" / "progress" / "secret")
+    here = {"settings": {"SEARCH_IN_CHILD": False}, "cache_dir": tmp_path / "cache-here"}
+    build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here)
+    assert children == ["search"]
+    assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
+    figures = json.loads((tmp_path / "child-state" / "logs" / "last-build.json").read_text())
+    assert figures["timings"]["search"]["wall"] > 0
+
+    # new decisions, the newest: the child keeps what the site online has, as the process does
+    write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
+                                                      decided_on="2026-11-20")})
+    assert build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child").swapped
+    assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
+    assert children == ["search", "search"]
+    assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
+    # the whoosh index the child made is put in place after the swap
+    hits = search.search_index(tmp_path / "child-state", "909号")
+    assert [h.decision_no for h in hits.hits] == ["榕公鼓（治）行罚决字〔2026〕909号"]
+
+
+def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, monkeypatch, children):
+    exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state).swapped
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search, "build_static_index", broken)
+    write_exports(exports, {"b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
+    with pytest.raises(forked.ChildFailed, match="OSError: disk full"):
+        build(exports, out, state)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
