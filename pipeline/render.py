@@ -21,34 +21,55 @@ def pelican_settings(staging: Path, data: SiteData | None, production: bool = Fa
 
 
 def render_site(staging: Path, data: SiteData, production: bool = False, overrides: dict | None = None) -> None:
-    from pelican import Pelican
-
-    logging.getLogger("pelican").setLevel(logging.WARNING)
-    # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
+    overrides = dict(overrides or {})
+    if _search_beside(staging, data, overrides):  # before Pelican is even imported: the child starts at once
+        overrides["SEARCH_MADE_BESIDE"] = True
     try:
+        from pelican import Pelican
+
+        logging.getLogger("pelican").setLevel(logging.WARNING)
+        # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
         with contextlib.redirect_stdout(io.StringIO()):
             Pelican(pelican_settings(staging, data, production, overrides)).run()
     except BaseException:
-        for child, _ in data.results.pop("forked", []):
+        for child in data.results.pop("forked", []):
             child.cancel()
         raise
     join_children(data)
 
 
+def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
+    """Fork the child that makes the search indexes (`portal.beside`), when this machine makes
+    them whole (not a cluster or --shards: those send their parts out) and this process may fork."""
+    from pipeline import forked
+    from pipeline.executor import for_stage
+
+    if (not settings.get("SEARCH_IN_CHILD", True) or not forked.may_fork()
+            or for_stage(settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")) is not None):
+        return False
+    from portal.beside import made_beside
+
+    child = forked.start(lambda: made_beside(staging, data, settings), "搜索索引", "search")
+    data.results.setdefault("forked", []).append(child)
+    return True
+
+
 def join_children(data: SiteData) -> None:
-    """The stages a generator forked (`pipeline.forked`; the search indexes): each child's answer
-    joined with the build's results, its figures under its stage's name. A child that failed
-    fails the build; the others are ended."""
+    """The answers of the children forked beside Pelican (`pipeline.forked`) joined with the
+    build's results (files kept, their stamps, render keys, actions after the swap), each child's
+    figures under its stage's name. A child that failed fails the build; the others are ended."""
     children = data.results.pop("forked", [])
     try:
         while children:
-            child, joined = children[0]
-            joined(child.join())
+            child = children[0]
+            for name, value in child.join().items():
+                into = data.results.setdefault(name, type(value)())
+                into.update(value) if isinstance(value, (dict, set)) else into.extend(value)
             children.pop(0)
             if data.timings is not None:
                 data.timings.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
     finally:
-        for child, _ in children:
+        for child in children:
             child.cancel()
 
 

@@ -22,12 +22,28 @@ from pathlib import Path
 from typing import Callable
 
 from records.model import PublicDecision
-from search.static_index import build_static_index
-from search.whoosh_index import SearchError, SearchHit, SearchResults, build_whoosh_index, put_in_place, search_index
 
 __all__ = ["publish_search", "search_index", "SearchError", "SearchHit", "SearchResults"]
 
 log = logging.getLogger(__name__)
+
+# The indexes' modules (whoosh, numpy) are imported on first use, not with the package: the build's
+# own process imports `search.similar` for the decision pages and leaves the indexes to a child
+# (portal.stages), so it need not load them at all.
+_LAZY = {"build_static_index": "search.static_index", "build_whoosh_index": "search.whoosh_index",
+         "put_in_place": "search.whoosh_index", "search_index": "search.whoosh_index",
+         "SearchError": "search.whoosh_index", "SearchHit": "search.whoosh_index",
+         "SearchResults": "search.whoosh_index"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # the next lookup is an ordinary one
+        return value
+    raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
 def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
@@ -41,11 +57,13 @@ def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: P
         # this machine's pool only when asked (--shards): on 2 cores the parts cost more than they
         # save (bench/distributed.py --index: 10k decisions, 78 s in one process, 115 s on the pool)
         executor = None
+    import search
+
     t = time.perf_counter()
-    stats = build_static_index(decisions, Path(site_dir), executor, shards, cache_dir=cache_dir, out=out)
+    stats = search.build_static_index(decisions, Path(site_dir), executor, shards, cache_dir=cache_dir, out=out)
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
     t = time.perf_counter()
     procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
-    staging = build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards)
+    staging = search.build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards)
     log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
-    return functools.partial(put_in_place, staging)  # plain data: it may come from a forked child
+    return functools.partial(search.put_in_place, staging)  # plain data: it may come from a forked child
