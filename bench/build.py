@@ -9,7 +9,10 @@ ten more each time: the median counts, as one sample on a shared machine is weak
 nothing changed, and, in the same run, the baseline: plain Pelican 4.12 (its default theme, no
 plugins) over the same decisions as Markdown articles, then Pagefind over its output. The
 baseline needs `pip install -r bench/requirements.txt` (Pagefind's extended binary from PyPI).
-Ratios matter, not seconds: the machine is shared.
+Ratios matter, not seconds: the machine is shared. Peak memory is given twice: of the largest
+single process (ru_maxrss), and of all the build's processes at once (the sum of their
+proportional set sizes, sampled every 0.2 s: the build, the children it forks, the pool's
+workers and their fork server; shared pages counted once).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -33,20 +37,67 @@ TODAY = "2026-11-25"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def _tree_pss_mib(root: int) -> float:
+    """The proportional set size of a process and all its descendants (MiB): what they hold of
+    the machine's memory together, shared pages counted once (Linux; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total / 1024
+
+
+class _TreeMemory(threading.Thread):
+    """Samples `_tree_pss_mib` every 0.2 s while a command runs: its peak is what the build's
+    processes held at once (the build, its forked children, the pool's workers and their fork
+    server), which no one process's peak says."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak = pid, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak = max(self.peak, _tree_pss_mib(self.pid))
+
+
 def measured(cmd: list[str], cwd: Path = ROOT) -> dict:
-    """Run a command; its wall time, CPU time (with its children) and peak memory, and the
-    1-minute load average before and after (the machine is shared: it says how quiet it was)."""
+    """Run a command; its wall time, CPU time (with its children) and peak memory (of its largest
+    process, and of all its processes at once), and the 1-minute load average before and after
+    (the machine is shared: it says how quiet it was)."""
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    sampler = _TreeMemory(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
     err = proc.stderr.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(f"  ! {' '.join(cmd[:3])}… exited {code}: {err.strip().splitlines()[-1:] if err.strip() else ''}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "code": code,
-            "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
+            "tree_mib": sampler.peak, "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
 
 
 def build(exports: Path, output: Path, state: Path) -> dict:
@@ -118,7 +169,8 @@ def stages(m: dict) -> None:
 
 def fmt(m: dict) -> str:
     load = f"  (load {m['load'][0]:.1f} -> {m['load'][1]:.1f})" if "load" in m else ""
-    return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB{load}"
+    tree = f" ({m['tree_mib']:,.0f} MiB all processes)" if m.get("tree_mib") else ""
+    return f"{m['wall']:8.1f} s wall {m['cpu']:8.1f} s CPU {m['peak_mib']:7.0f} MiB{tree}{load}"
 
 
 def main() -> None:
@@ -181,19 +233,21 @@ def summary(results: dict[int, dict], workdir: Path, show: bool = False) -> None
     (workdir / "results.json").write_text(json.dumps({str(n): r for n, r in results.items()}, indent=1))
     if not show:
         return
-    print("| N | cold wall | cold CPU | cold peak | 10 new | nothing changed | baseline | cold/baseline | 10 new/baseline |")
+    print("| N | cold wall | cold CPU | cold peak (largest process / all processes) | 10 new | nothing changed | baseline | cold/baseline | 10 new/baseline |")
     print("|---|---|---|---|---|---|---|---|---|")
     for n, r in results.items():
         base = r.get("baseline")
         base_wall = base["pelican"]["wall"] + base["pagefind"]["wall"] if base else None
         ratios = (f"{r['cold']['wall'] / base_wall:.2f}x | {r['new10']['wall'] / base_wall:.1%}" if base_wall else "– | –")
-        print(f"| {n:,} | {r['cold']['wall']:.1f} s | {r['cold']['cpu']:.1f} s | {r['cold']['peak_mib']:,.0f} MiB | "
+        print(f"| {n:,} | {r['cold']['wall']:.1f} s | {r['cold']['cpu']:.1f} s | {r['cold']['peak_mib']:,.0f} / "
+              f"{r['cold'].get('tree_mib', 0):,.0f} MiB | "
               f"{r['new10']['wall']:.1f} s | {r['same']['wall']:.1f} s | {f'{base_wall:.1f} s' if base_wall else '–'} | {ratios} |")
     sizes = sorted(results)
     for small, large in zip(sizes, sizes[1:]):
         a, b = results[small]["cold"], results[large]["cold"]
         print(f"cold {large:,} against {small:,} ({large / small:.0f}x the decisions): wall {b['wall'] / a['wall']:.2f}x, "
-              f"CPU {b['cpu'] / a['cpu']:.2f}x, peak memory {b['peak_mib']:,.0f} MiB")
+              f"CPU {b['cpu'] / a['cpu']:.2f}x, peak memory {b['peak_mib']:,.0f} MiB "
+              f"({b.get('tree_mib', 0):,.0f} MiB all processes at once)")
 
 
 if __name__ == "__main__":

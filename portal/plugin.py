@@ -8,10 +8,7 @@ from portal.site_data import site_data
 
 
 def _generators(pelican):
-    """The stages that run in a forked child first (portal/stages.py: they start as soon as the
-    pages do), then the decision pages and the stages that run here."""
-    stages = _later_stage_generators()
-    return [*(g for g in stages if g.in_child), DecisionGenerator, *(g for g in stages if not g.in_child)]
+    return [DecisionGenerator, *_later_stage_generators()]
 
 
 def _later_stage_generators():

@@ -5,11 +5,8 @@ it the site data and the page writer, and pass back what the build needs from it
 strings for the leak gate (`results["secrets"]`) and work to do once the new site is in place
 (`results["after_swap"]`, e.g. swapping in a private search index).
 
-A stage marked `in_child` runs in a forked child (`pipeline.forked`) while the build's process
-renders the other pages: statistics, whose generator Pelican runs first (portal/plugin.py) so
-that the child starts as the pages do. Its results come back as data (its actions after the
-swap are partials of module functions) and `pipeline.render.join_children` joins them. The
-search indexes go further: they are forked before Pelican starts (`portal.beside`).
+The search indexes are made beside Pelican, in a child forked before it starts (`portal.beside`);
+their generator here runs only where that child could not be forked.
 """
 from __future__ import annotations
 
@@ -26,12 +23,9 @@ class _StageGenerator(Generator):
         self.data = site_data(self.settings)
 
     stage = "stage"
-    in_child = False  # run in a forked child when this process may fork (`_forked`)
 
     def generate_output(self, writer):
         if self.data is None:
-            return
-        if self.in_child and self._forked():
             return
         if self.data.timings is None:
             self.run(PageWriter(self), Path(self.output_path))
@@ -41,24 +35,6 @@ class _StageGenerator(Generator):
 
     def run(self, out: PageWriter, site: Path) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def _forked(self) -> bool:
-        """Start this stage in a child (its work on this machine, `<STAGE>_IN_CHILD` not False, and
-        this process may fork): the child's results are what it adds to the build's."""
-        from pipeline import forked
-        from pipeline.executor import for_stage
-
-        if (not self.settings.get(f"{self.stage.upper()}_IN_CHILD", True) or not forked.may_fork()
-                or for_stage(self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS")) is not None):
-            return False
-
-        def in_child() -> dict:
-            self.data.results = {}
-            self.run(PageWriter(self), Path(self.output_path))
-            return self.data.results
-
-        self.data.results.setdefault("forked", []).append(forked.start(in_child, self.stage, self.stage))
-        return True
 
     def add_secrets(self, secrets: dict[str, list[str]]) -> None:
         self.data.results.setdefault("secrets", {}).update(secrets)
@@ -114,7 +90,6 @@ class StatsGenerator(_StageGenerator):
     """Statistics, organ scorecards and open data (`stats/`, `opendata/`)."""
 
     stage = "stats"
-    in_child = True
 
     def run(self, out, site):
         import functools
@@ -135,5 +110,4 @@ class StatsGenerator(_StageGenerator):
         self.after_swap(functools.partial(keep_copy, d.state_dir))
 
 
-# in the order Pelican runs them, the stages that run in a child first
-STAGE_GENERATORS: list = [StatsGenerator, ProgressGenerator, SearchGenerator]
+STAGE_GENERATORS: list = [ProgressGenerator, SearchGenerator, StatsGenerator]

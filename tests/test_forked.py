@@ -1,5 +1,5 @@
-"""Work run in a forked child while the build goes on (pipeline/forked.py): the search indexes
-(forked before Pelican starts, portal/beside.py) and the statistics (forked by their generator).
+"""Work run in a forked child while the build goes on (pipeline/forked.py): the search indexes,
+forked before Pelican starts (portal/beside.py).
 
 The site is the same bytes as when they are made in the build's own process; a child that fails
 fails the build and leaves the site online as it was."""
@@ -58,32 +58,29 @@ def children(monkeypatch):
     return started
 
 
-def test_stages_made_in_children_are_the_site_made_in_process(tmp_path, sample_exports, children):
+def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exports, children):
     exports = tmp_path / "exports"
     shutil.copytree(sample_exports, exports)
     (tmp_path / "in-process-state" / "progress").mkdir(parents=True)
     build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child")
-    assert sorted(children) == ["search", "stats"]
+    assert children == ["search"]
     # the same progress secret, so that the encrypted progress files are the same bytes too
     shutil.copy2(tmp_path / "child-state" / "progress" / "secret", tmp_path / "in-process-state" / "progress" / "secret")
-    here = {"settings": {"SEARCH_IN_CHILD": False, "STATS_IN_CHILD": False}, "cache_dir": tmp_path / "cache-here"}
+    here = {"settings": {"SEARCH_IN_CHILD": False}, "cache_dir": tmp_path / "cache-here"}
     build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here)
-    assert sorted(children) == ["search", "stats"]
+    assert children == ["search"]
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
     figures = json.loads((tmp_path / "child-state" / "logs" / "last-build.json").read_text())
-    assert figures["timings"]["search"]["wall"] > 0 and figures["timings"]["stats"]["wall"] > 0
+    assert figures["timings"]["search"]["wall"] > 0
 
     # new decisions, the newest: the child keeps what the site online has, as the process does
     write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
                                                       decided_on="2026-11-20")})
     assert build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child").swapped
     assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
-    assert sorted(children) == ["search", "search", "stats", "stats"]
+    assert children == ["search", "search"]
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
-    # the whoosh index the child made is put in place after the swap, and the statistics'
-    # figures become the ones `publish.py stats` shows
-    assert json.loads((tmp_path / "child-state" / "stats" / "stats.json").read_text()) == \
-        json.loads((tmp_path / "in-process-state" / "stats" / "stats.json").read_text())
+    # the whoosh index the child made is put in place after the swap
     hits = search.search_index(tmp_path / "child-state", "909号")
     assert [h.decision_no for h in hits.hits] == ["榕公鼓（治）行罚决字〔2026〕909号"]
 
