@@ -60,12 +60,16 @@ class Executor:
 def _pool_context():
     """Workers forked from a small server process, not from the build: a forked build shares its
     whole heap with the worker, and every object a worker touches is copied (at 100k decisions
-    each worker grew to the build's 2.7 GB). The server imports the stages once; a pool forks
-    from it in milliseconds and gets only what its tasks carry."""
+    each worker grew to the build's 2.7 GB). The server imports the redaction engine once; a
+    pool forks from it in milliseconds and gets only what its tasks carry. Only the redaction:
+    the server starts as the build does (`prepare`) and its first worker is waited for, so what
+    it preloads is on the daily build's path (the pages' and indexes' modules as well made a
+    warm worker ready 0.4 s later, longer than a 1k build takes to reach its redaction); the
+    workers of a render pool (--shards) import those modules themselves, once each."""
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.shards", "redaction.engine", "portal.decisions", "search.static_index"])
+    context.set_forkserver_preload(["pipeline.shards", "redaction.engine"])
     return context
 
 
