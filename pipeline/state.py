@@ -153,23 +153,37 @@ class State:
 
     @property
     def gate_memory_path(self) -> Path:
-        return self.gate_folder / "memory.json"
+        return self.gate_folder / "memory.marshal"
 
     def load_gate_memory(self, version: str) -> dict | None:
         """What the gate of the site online scanned, if it was this gate's code; else None (the
-        gate then scans every file for everything)."""
-        data = read_json(self.gate_memory_path, "泄露检查全部重做")
+        gate then scans every file for everything). Kept with `marshal` (plain str, list, dict and
+        int): at 10k the memory's ~200,000 secrets and ~28,000 stamps took 0.07 s to read and 0.10 s
+        to write as JSON, 0.05 and 0.015 s so. A file another Python cannot read is a memory lost:
+        the gate scans everything, as for a damaged one."""
+        import marshal
+
+        try:
+            data = marshal.loads(self.gate_memory_path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, ValueError, TypeError) as exc:
+            log.warning("%s 已损坏, 泄露检查全部重做: %s", self.gate_memory_path, exc)
+            return None
         return data if isinstance(data, dict) and data.get("version") == version else None
 
     def forget_gate_memory(self) -> None:
         """Before the swap: a crash after it must not leave a memory of another site."""
         self.gate_memory_path.unlink(missing_ok=True)
+        (self.gate_folder / "memory.json").unlink(missing_ok=True)  # the JSON memory before marshal
         (self.root / "gate-memory.json").unlink(missing_ok=True)  # the layout before gate/memory.py
 
     def save_gate_memory(self, memory: dict) -> None:
+        import marshal
+
         from gate.memory import _Store
 
-        atomic_write(self.gate_memory_path, json.dumps(memory, ensure_ascii=False).encode("utf-8"))
+        atomic_write(self.gate_memory_path, marshal.dumps(memory, 4))
         _Store(self.gate_folder).remove_others(memory.get("chunks", []))
 
 

@@ -253,7 +253,7 @@ def test_saved_memory_keeps_only_its_own_chunks(tmp_path):
     _, first = check(site, SECRETS, set(), None, state.gate_folder, "v1")
     _, second = check(site, SECRETS, set(), None, state.gate_folder, "v1")
     state.save_gate_memory(second)
-    names = {p.name.split(".")[0] for p in state.gate_folder.iterdir() if p.name != "memory.json"}
+    names = {p.name.split(".")[0] for p in state.gate_folder.iterdir() if p.name != "memory.marshal"}
     assert names == {c["name"] for c in second["chunks"]}
     assert state.load_gate_memory("v1")["chunks"] == second["chunks"]
 

@@ -127,3 +127,19 @@ def test_a_published_entry_s_signature_is_the_cache_key_of_its_parts():
         secrets = ["张三", "13912345678", "福州市鼓楼区五一路 8 号"]
         assert _signature(d, secrets, end) == cache_key(d.content_hash, d.first_published_on, d.reviewed_by,
                                                         d.reviews, d.id, secrets, end)
+
+
+def test_the_gate_memory_reads_back_and_a_damaged_or_other_one_is_no_memory(tmp_path):
+    from pipeline.state import State
+
+    state = State(tmp_path / "state")
+    assert state.load_gate_memory("v1") is None
+    memory = {"version": "v1", "secrets": ["张三", "13800138000"], "files": {"index.html": "1:2:3:4"},
+              "chunks": [{"name": "t-00", "kind": "t", "chars": 12}], "base_chars": 12}
+    state.save_gate_memory(memory)
+    assert state.load_gate_memory("v1") == memory
+    assert state.load_gate_memory("v2") is None  # another gate's code: scan everything
+    state.gate_memory_path.write_bytes(state.gate_memory_path.read_bytes()[:20])  # cut short
+    assert state.load_gate_memory("v1") is None
+    state.forget_gate_memory()
+    assert not state.gate_memory_path.exists()
