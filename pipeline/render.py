@@ -38,17 +38,23 @@ def render_site(staging: Path, data: SiteData, production: bool = False, overrid
     join_children(data)
 
 
+# Below this many published decisions the indexes are made in process: a child first imports
+# whoosh and numpy (~0.3 s) and the build's process waited for it at 1k (in process: 0.15 s)
+SEARCH_CHILD_MIN = 2000
+
+
 def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
     """Fork the child that makes the search indexes (`portal.beside`) for a build over a site
     online, when this machine makes them whole (not a cluster or --shards: those send their parts
-    out) and this process may fork. Not for a first build: its progress stage derives every key
+    out), the site is not small (`SEARCH_CHILD_MIN`) and this process may fork. Not for a first build: its progress stage derives every key
     on both cores, and a search child beside it slowed both (a cold 10k build, one run at load
     1.1-2.4: search 23 -> 51 s and progress 44 -> 72 s wall, render 20 s more CPU); a daily build
     renders on one core and leaves the other idle."""
     from pipeline import forked
     from pipeline.executor import for_stage
 
-    if (data.previous_output is None or not settings.get("SEARCH_IN_CHILD", True) or not forked.may_fork()
+    if (data.previous_output is None or not settings.get("SEARCH_IN_CHILD", True)
+            or len(data.decisions) < settings.get("SEARCH_CHILD_MIN", SEARCH_CHILD_MIN) or not forked.may_fork()
             or for_stage(settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")) is not None):
         return False
     from portal.beside import made_beside

@@ -62,7 +62,8 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
     exports = tmp_path / "exports"
     shutil.copytree(sample_exports, exports)
     (tmp_path / "in-process-state" / "progress").mkdir(parents=True)
-    build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child")
+    child = {"settings": {"SEARCH_CHILD_MIN": 0}, "cache_dir": tmp_path / "cache-child"}  # a small site, forked all the same
+    build(exports, tmp_path / "child", tmp_path / "child-state", **child)
     assert children == [], "a first build's progress stage keeps both cores busy: no child beside it"
     # the same progress secret, so that the encrypted progress files are the same bytes too
     shutil.copy2(tmp_path / "child-state" / "progress" / "secret", tmp_path / "in-process-state" / "progress" / "secret")
@@ -73,7 +74,7 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
     # new decisions, the newest: the child keeps what the site online has, as the process does
     write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
                                                       decided_on="2026-11-20")})
-    assert build(exports, tmp_path / "child", tmp_path / "child-state", cache_dir=tmp_path / "cache-child").swapped
+    assert build(exports, tmp_path / "child", tmp_path / "child-state", **child).swapped
     assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
     assert children == ["search"]
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
@@ -86,8 +87,8 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
 
 def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, monkeypatch, children):
     exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
-    out, state = tmp_path / "out", tmp_path / "state"
-    assert build(exports, out, state).swapped
+    out, state, small = tmp_path / "out", tmp_path / "state", {"settings": {"SEARCH_CHILD_MIN": 0}}
+    assert build(exports, out, state, **small).swapped
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args, **kwargs):
@@ -96,5 +97,5 @@ def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, 
     monkeypatch.setattr(search, "build_static_index", broken)
     write_exports(exports, {"b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
     with pytest.raises(forked.ChildFailed, match="OSError: disk full"):
-        build(exports, out, state)
+        build(exports, out, state, **small)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
