@@ -22,21 +22,15 @@ def pelican_settings(staging: Path, data: SiteData | None, production: bool = Fa
 
 def render_site(staging: Path, data: SiteData, production: bool = False, overrides: dict | None = None) -> None:
     overrides = dict(overrides or {})
-    beside = _beside(data, overrides)
+    if _search_beside(staging, data, overrides):  # before Pelican is even imported: the child starts at once
+        overrides["SEARCH_MADE_BESIDE"] = True
     try:
-        if beside("SEARCH"):  # before Pelican is even imported: the child starts at once
-            _fork("search", "搜索索引", staging, data, overrides)
-            overrides["SEARCH_MADE_BESIDE"] = True
         from pelican import Pelican
 
-        settings = pelican_settings(staging, data, production, overrides)
-        if beside("PROGRESS"):  # it reads Pelican's settings (PROGRESS_*)
-            _fork("progress", "案件进度文件", staging, data, settings)
-            settings["PROGRESS_MADE_BESIDE"] = True
         logging.getLogger("pelican").setLevel(logging.WARNING)
         # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
         with contextlib.redirect_stdout(io.StringIO()):
-            Pelican(settings).run()
+            Pelican(pelican_settings(staging, data, production, overrides)).run()
     except BaseException:
         for child in data.results.pop("forked", []):
             child.cancel()
@@ -44,34 +38,30 @@ def render_site(staging: Path, data: SiteData, production: bool = False, overrid
     join_children(data)
 
 
-# Below this many published decisions the search indexes and the progress files are made in
-# process: a child first imports what the process had loaded anyway (whoosh, numpy: ~0.3 s),
-# and at 1k the build's process waited for it (the indexes in process: 0.15 s)
-BESIDE_MIN = 2000
+# Below this many published decisions the indexes are made in process: a child first imports
+# whoosh and numpy (~0.3 s) and the build's process waited for it at 1k (in process: 0.15 s)
+SEARCH_CHILD_MIN = 2000
 
 
-def _beside(data: SiteData, settings: dict):
-    """Whether a stage ("SEARCH", "PROGRESS") is made in a child forked beside Pelican
-    (`portal.beside`): for a build over a site online of `BESIDE_MIN` decisions or more, when this
-    machine does the work (not a cluster or --shards, which send the indexes' parts out), this
-    process may fork and `<STAGE>_IN_CHILD` is not False. Not for a first build: its progress
-    stage derives every key on both cores, and a search child beside it slowed both (a cold 10k
-    build, one run at load 1.1-2.4: search 23 -> 51 s and progress 44 -> 72 s wall, render 20 s
-    more CPU); a daily build renders on one core and leaves the other idle."""
+def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
+    """Fork the child that makes the search indexes (`portal.beside`) for a build over a site
+    online, when this machine makes them whole (not a cluster or --shards: those send their parts
+    out), the site is not small (`SEARCH_CHILD_MIN`) and this process may fork. Not for a first build: its progress stage derives every key
+    on both cores, and a search child beside it slowed both (a cold 10k build, one run at load
+    1.1-2.4: search 23 -> 51 s and progress 44 -> 72 s wall, render 20 s more CPU); a daily build
+    renders on one core and leaves the other idle."""
     from pipeline import forked
     from pipeline.executor import for_stage
 
-    allowed = (data.previous_output is not None and len(data.decisions) >= settings.get("BESIDE_MIN", BESIDE_MIN)
-               and for_stage(settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")) is None)
-    return lambda stage: allowed and settings.get(f"{stage}_IN_CHILD", True) and forked.may_fork()
-
-
-def _fork(stage: str, name: str, staging: Path, data: SiteData, settings: dict) -> None:
-    from pipeline import forked
+    if (data.previous_output is None or not settings.get("SEARCH_IN_CHILD", True)
+            or len(data.decisions) < settings.get("SEARCH_CHILD_MIN", SEARCH_CHILD_MIN) or not forked.may_fork()
+            or for_stage(settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")) is not None):
+        return False
     from portal.beside import made_beside
 
-    child = forked.start(lambda: made_beside(stage, staging, data, settings), name, stage)
+    child = forked.start(lambda: made_beside(staging, data, settings), "搜索索引", "search")
     data.results.setdefault("forked", []).append(child)
+    return True
 
 
 def join_children(data: SiteData) -> None:
@@ -84,10 +74,7 @@ def join_children(data: SiteData) -> None:
             child = children[0]
             for name, value in child.join().items():
                 into = data.results.setdefault(name, type(value)())
-                if isinstance(value, list):
-                    into.extend(value)
-                else:  # dict or set
-                    into.update(value)
+                into.update(value) if isinstance(value, (dict, set)) else into.extend(value)
             children.pop(0)
             if data.timings is not None:
                 data.timings.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)

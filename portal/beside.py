@@ -1,19 +1,17 @@
-"""The stages that need no page template, as the build runs them, in a forked child beside
-Pelican when it can: the search indexes (`search_stage`) and the case-progress files
-(`progress_stage`).
+"""The search stage as the build runs it: both indexes, or those of the site online when they are
+made of the same decisions; made beside Pelican in a forked child when it can be.
 
-Both need the published records and nothing a page generator makes, and both write files of
-their own. So as rendering starts (`pipeline.render.render_site`) the build forks a child for
-each (`made_beside`) while its own process imports Pelican and renders every other page; what a
-child adds to the build's results (files kept from the site online, their stamps, render keys,
-secrets for the gate, the actions to run after the swap) comes back as plain data and is joined
-before the gate. Where a child cannot be forked (see `pipeline.render`), the generators in
-`portal.stages` run the same functions in the build's own process: the same bytes.
+The indexes need the published decisions and nothing a page generator makes, and they write
+files of their own. So as rendering starts (`pipeline.render.render_site`) the build forks a
+child that makes them (`made_beside`) while its own process imports Pelican and renders every
+other page on the other core; what the child adds to the build's results (files kept from the
+site online, their stamps, render keys, the action that puts the whoosh index in place) comes
+back as plain data and is joined before the gate. Where the child cannot be forked (another
+thread runs, a cluster or `--shards` makes the indexes' parts, `SEARCH_IN_CHILD = False`),
+`portal.stages.SearchGenerator` runs `search_stage` in the build's own process: the same bytes.
 
-The search child starts before Pelican is imported and reads only the build's own settings (the
-executor, the shard count, `SEARCH_INDEX_PROCS`): none of the search stage's work depends on the
-theme. The progress child starts once Pelican's settings are read, which it honours
-(`PROGRESS_*`).
+The child reads only the build's own settings (the executor, the shard count,
+`SEARCH_INDEX_PROCS`), not Pelican's: none of the search stage's work depends on the theme.
 """
 from __future__ import annotations
 
@@ -69,26 +67,6 @@ def _in_place(swap_in, marker: Path, key: str) -> None:
     marker.write_text(key, encoding="utf-8")
 
 
-def progress_stage(data: SiteData, settings: dict, site: Path) -> tuple[list[str], dict, object]:
-    """The encrypted case-progress files into `site`: (files kept from the site online, secrets
-    for the gate, the action to run after the swap or None)."""
-    from progress import publish_progress
-
-    result = publish_progress(data.progress, site, data.state_dir, today=data.today, settings=settings,
-                              online=data.previous_output)
-    # A case number printed on a published decision is public by the export contract; the
-    # progress of that case stays secret, and the query code and notes stay in the gate.
-    public = {d.case_no.replace(" ", "").upper() for d in data.decisions if d.case_no}
-    # Removing spaces and dashes and upper-casing ASCII never lengthens a string: an ASCII string
-    # shorter than every public case number (a query code) cannot be one, and is not normalised.
-    shortest = min(map(len, public), default=0)
-    secrets = {
-        label: [s for s in strings if (len(s) < shortest and s.isascii()) or s.replace(" ", "").replace("-", "").upper() not in public]
-        for label, strings in result.secrets.items()
-    } if public else result.secrets
-    return result.kept, secrets, result.after_swap
-
-
 class _Site:
     """What a `PageWriter` reads of a Pelican generator, for the child that has none."""
 
@@ -96,18 +74,11 @@ class _Site:
         self.settings, self.output_path, self.context = settings, str(output_path), {}
 
 
-def made_beside(stage: str, staging: Path, data: SiteData, settings: dict) -> dict:
-    """Runs in a forked child: `stage` ("search" or "progress") with results of the child's own,
-    which are what it adds to the build's (`pipeline.render.join_children` joins them)."""
+def made_beside(staging: Path, data: SiteData, settings: dict) -> dict:
+    """Runs in the forked child: the search stage with results of the child's own, which are
+    what it adds to the build's (`pipeline.render.join_children` joins them)."""
     data.results = {}
-    site = Path(staging)
-    if stage == "search":
-        settings = {**settings, SETTING: data}
-        actions = search_stage(PageWriter(_Site(settings, staging)), data, settings, site)
-    else:
-        kept, secrets, action = progress_stage(data, settings, site)
-        data.results["kept_files"] = set(kept)  # kept byte for byte from the site online: its gate scanned them
-        data.results["secrets"] = secrets
-        actions = [action] if action is not None else []
+    settings = {**settings, SETTING: data}
+    actions = search_stage(PageWriter(_Site(settings, staging)), data, settings, Path(staging))
     data.results.setdefault("after_swap", []).extend(actions)
     return data.results

@@ -5,8 +5,8 @@ it the site data and the page writer, and pass back what the build needs from it
 strings for the leak gate (`results["secrets"]`) and work to do once the new site is in place
 (`results["after_swap"]`, e.g. swapping in a private search index).
 
-The search indexes and the progress files are made beside Pelican, in children forked as it
-starts (`portal.beside`); their generators here run only where a child could not be forked.
+The search indexes are made beside Pelican, in a child forked before it starts (`portal.beside`);
+their generator here runs only where that child could not be forked.
 """
 from __future__ import annotations
 
@@ -44,24 +44,28 @@ class _StageGenerator(Generator):
 
 
 class ProgressGenerator(_StageGenerator):
-    """Encrypted case-progress files and their parameters (`progress/`), here when the build could
-    not make them beside Pelican in a child (`portal.beside`)."""
+    """Encrypted case-progress files and their parameters (`progress/`)."""
 
     stage = "progress"
 
-    def generate_output(self, writer):
-        if self.settings.get("PROGRESS_MADE_BESIDE"):
-            return
-        super().generate_output(writer)
-
     def run(self, out, site):
-        from portal.beside import progress_stage
+        from progress import publish_progress
 
-        kept, secrets, action = progress_stage(self.data, self.settings, site)
-        out.kept.update(kept)  # kept byte for byte from the site online: its gate scanned them
-        if action is not None:
-            self.after_swap(action)
-        self.add_secrets(secrets)
+        result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today,
+                                  settings=self.settings, online=self.data.previous_output)
+        out.kept.update(result.kept)  # kept byte for byte from the site online: its gate scanned them
+        if result.after_swap is not None:
+            self.after_swap(result.after_swap)
+        # A case number printed on a published decision is public by the export contract; the
+        # progress of that case stays secret, and the query code and notes stay in the gate.
+        public = {d.case_no.replace(" ", "").upper() for d in self.data.decisions if d.case_no}
+        # Removing spaces and dashes and upper-casing ASCII never lengthens a string: an ASCII string
+        # shorter than every public case number (a query code) cannot be one, and is not normalised.
+        shortest = min(map(len, public), default=0)
+        self.add_secrets({
+            label: [s for s in strings if (len(s) < shortest and s.isascii()) or s.replace(" ", "").replace("-", "").upper() not in public]
+            for label, strings in result.secrets.items()
+        } if public else result.secrets)
 
 
 class SearchGenerator(_StageGenerator):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import functools
 import gc
 import json
 import logging
@@ -276,7 +275,7 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
     if online_dir is None:  # this folder is the one that goes online (the swap renames it)
         written.save(out)
     else:  # this build's files join the folder online
-        result.after_swap = functools.partial(written.save, online_dir)  # plain data: it may come from a child
+        result.after_swap = lambda: written.save(online_dir)
     log.info("progress: %d records published (%d files kept from the site online), %d expired, %d decoys, "
              "%d derivations paid", result.files, len(result.kept), result.expired, result.decoys, result.derived)
     return result

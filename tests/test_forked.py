@@ -1,5 +1,5 @@
-"""Work run in a forked child while the build goes on (pipeline/forked.py): the search indexes
-and the progress files, forked as Pelican starts (portal/beside.py).
+"""Work run in a forked child while the build goes on (pipeline/forked.py): the search indexes,
+forked before Pelican starts (portal/beside.py).
 
 The site is the same bytes as when they are made in the build's own process; a child that fails
 fails the build and leaves the site online as it was."""
@@ -62,12 +62,12 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
     exports = tmp_path / "exports"
     shutil.copytree(sample_exports, exports)
     (tmp_path / "in-process-state" / "progress").mkdir(parents=True)
-    child = {"settings": {"BESIDE_MIN": 0}, "cache_dir": tmp_path / "cache-child"}  # a small site, forked all the same
+    child = {"settings": {"SEARCH_CHILD_MIN": 0}, "cache_dir": tmp_path / "cache-child"}  # a small site, forked all the same
     build(exports, tmp_path / "child", tmp_path / "child-state", **child)
     assert children == [], "a first build's progress stage keeps both cores busy: no child beside it"
     # the same progress secret, so that the encrypted progress files are the same bytes too
     shutil.copy2(tmp_path / "child-state" / "progress" / "secret", tmp_path / "in-process-state" / "progress" / "secret")
-    here = {"settings": {"SEARCH_IN_CHILD": False, "PROGRESS_IN_CHILD": False}, "cache_dir": tmp_path / "cache-here"}
+    here = {"settings": {"SEARCH_IN_CHILD": False}, "cache_dir": tmp_path / "cache-here"}
     build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here)
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
 
@@ -76,10 +76,10 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
                                                       decided_on="2026-11-20")})
     assert build(exports, tmp_path / "child", tmp_path / "child-state", **child).swapped
     assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
-    assert children == ["search", "progress"]
+    assert children == ["search"]
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
     figures = json.loads((tmp_path / "child-state" / "logs" / "last-build.json").read_text())
-    assert figures["timings"]["search"]["wall"] > 0 and figures["timings"]["progress"]["wall"] > 0
+    assert figures["timings"]["search"]["wall"] > 0
     # the whoosh index the child made is put in place after the swap
     hits = search.search_index(tmp_path / "child-state", "909号")
     assert [h.decision_no for h in hits.hits] == ["榕公鼓（治）行罚决字〔2026〕909号"]
@@ -87,7 +87,7 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
 
 def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, monkeypatch, children):
     exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
-    out, state, small = tmp_path / "out", tmp_path / "state", {"settings": {"BESIDE_MIN": 0}}
+    out, state, small = tmp_path / "out", tmp_path / "state", {"settings": {"SEARCH_CHILD_MIN": 0}}
     assert build(exports, out, state, **small).swapped
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
