@@ -74,7 +74,10 @@ def join_children(data: SiteData) -> None:
             child = children[0]
             for name, value in child.join().items():
                 into = data.results.setdefault(name, type(value)())
-                into.update(value) if isinstance(value, (dict, set)) else into.extend(value)
+                if isinstance(value, list):
+                    into.extend(value)
+                else:  # dict or set
+                    into.update(value)
             children.pop(0)
             if data.timings is not None:
                 data.timings.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
