@@ -123,7 +123,7 @@ class LocalExecutor(Executor):
         def start() -> None:
             try:
                 self._warming = self._pool.submit(_Measured(warm), None)
-            except Exception:  # no warm worker: `map` starts its workers as it always did
+            except Exception:  # no warm worker: `_warmed` lets the pool go
                 self._warming = None
 
         self._starting = threading.Thread(target=start, name="pool-start", daemon=True)
@@ -131,31 +131,43 @@ class LocalExecutor(Executor):
 
     def _warmed(self) -> None:
         """Wait for the warm-up, so that the first task goes to the worker that did it (an item
-        submitted while it runs would start the second worker, which loads everything again)."""
+        submitted while it runs would start the second worker, which loads everything again).
+        A pool whose worker could not start or warm up is let go: `map` then does what it does
+        without one (a single item in this process), so a daily build does not depend on it."""
+        if self._starting is None and self._warming is None:
+            return
         if self._starting is not None:
             self._starting.join()
             self._starting = None
-        if self._warming is not None:
-            from pipeline import timing
+        warming, self._warming = self._warming, None
+        try:
+            if warming is None:
+                raise RuntimeError("the pool started ahead did not start")
+            _, cpu, peak = warming.result()
+        except Exception as exc:
+            import logging
 
-            warming, self._warming = self._warming, None
-            try:
-                _, cpu, peak = warming.result()
-            except Exception:  # a warm-up that failed: the tasks meet the same failure and report it
-                return
-            timing.add_worker_usage(cpu, peak)
+            logging.getLogger(__name__).warning("预先启动的进程池不可用, 改为按需处理: %s", exc)
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            return
+        from pipeline import timing
+
+        timing.add_worker_usage(cpu, peak)
 
     def settle(self) -> None:
         """Close the pool started ahead, if no `map` has: no worker outlives the stage it was
         started for, and the build forks no process while this pool's threads run."""
-        if self._pool is not None or self._starting is not None:
-            self._warmed()
-            pool, self._pool = self._pool, None
+        self._warmed()
+        pool, self._pool = self._pool, None
+        if pool is not None:
             pool.shutdown(cancel_futures=True)
 
     def map(self, fn, items, done=None):
         items = list(items)
         results = []
+        self._warmed()
         if self._pool is None and (len(items) <= 1 or self.workers <= 1):
             for i, item in enumerate(items):
                 results.append(fn(item))
@@ -164,7 +176,6 @@ class LocalExecutor(Executor):
             return results
         from pipeline import timing
 
-        self._warmed()
         pool, self._pool = self._pool, None
         pool = pool or ProcessPoolExecutor(min(self.workers, len(items)), mp_context=_pool_context())
         with pool:

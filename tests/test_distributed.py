@@ -132,6 +132,23 @@ def test_local_executor_keeps_order_and_reports_each_result():
     assert isinstance(executor, LocalExecutor) and own
 
 
+def test_a_pool_started_ahead_that_cannot_warm_up_is_let_go():
+    """A worker whose warm-up fails (here `os.fspath(None)`, a TypeError) leaves no pool behind:
+    a single item then runs in this process, as without a pool started ahead (a daily build does
+    not depend on the pool), and a map of many starts a pool of its own."""
+    import os
+
+    executor = LocalExecutor(2)
+    executor.prepare(os.fspath)
+    assert executor.map(os.readlink, ["/proc/self"]) == [str(os.getpid())]  # this process
+    assert executor.map(abs, [-1, -2]) == [1, 2]
+    executor.close()
+    warm = LocalExecutor(2)  # a pool that did warm up (bool(None)): even one item goes to its worker
+    warm.prepare(bool)
+    assert warm.map(os.readlink, ["/proc/self"]) != [str(os.getpid())]
+    warm.close()
+
+
 def test_cli_dask_needs_a_scheduler(tmp_path, sample_exports):
     result = run_cli("build", "--exports", sample_exports, "--output", tmp_path / "out", "--state", tmp_path / "state",
                      "--today", "2026-11-25", "--executor", "dask")
