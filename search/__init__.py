@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # own process imports `search.similar` for the decision pages and leaves the indexes to a child
 # (portal.stages), so it need not load them at all.
 _LAZY = {"build_static_index": "search.static_index", "build_whoosh_index": "search.whoosh_index",
-         "put_in_place": "search.whoosh_index", "search_index": "search.whoosh_index",
+         "put_in_place": "search.current", "search_index": "search.whoosh_index",
          "SearchError": "search.whoosh_index", "SearchHit": "search.whoosh_index",
          "SearchResults": "search.whoosh_index"}
 

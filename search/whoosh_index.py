@@ -35,6 +35,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, 
 
 from records.model import KIND_NAMES, PENALTY_TYPES, PublicDecision
 from search.analysis import FIELD_BREAK, BigramTokenizer, ExactPositions, query_terms, squeeze
+from search.current import put_in_place  # noqa: F401 (where tests and benches take it from)
 from search.document import document
 
 INDEX_NAME = "decisions"
@@ -303,22 +304,6 @@ def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: 
     (staging / CONTENTS).write_text(json.dumps({"version": version, "docs": wanted, "parts": parts}, sort_keys=True),
                                     encoding="utf-8")
     return staging
-
-
-def put_in_place(staging: Path) -> None:
-    """Point `current` at `staging` with one atomic rename, then remove the older indexes."""
-    base = staging.parent
-    link = base / "current"
-    tmp = base / f".current-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    name = f"index-{staging.name.removeprefix('staging-')}"
-    os.replace(staging, base / name)
-    os.symlink(name, tmp)
-    os.replace(tmp, link)
-    for old in base.glob("index-*"):
-        if old.name != name:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass
