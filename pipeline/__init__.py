@@ -210,7 +210,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
 
     from pipeline import audit, swap
     from pipeline.memory import give_back
-    from pipeline.redact_stage import redact_all
+    from pipeline.redact_stage import redact_ahead, redact_all
     from pipeline.render import render_site
     from pipeline.state import State
     from portal.site_data import SiteData
@@ -222,6 +222,9 @@ def _build(options: BuildOptions, pool) -> BuildReport:
     with timed("load"):
         parse_cache = state.load_parse_cache(options.exports)
         exports = load_exports(options.exports, parse_cache)
+        # the new records go to the pool started ahead now: redacted while this process saves
+        # the parse cache and reads the memo of all the others
+        ahead = redact_ahead(exports.decisions, exports.fresh, state, pool)
         state.save_parse_cache(options.exports, parse_cache)
     # the parse cache holds every record's raw mapping (its text a second copy of the record's):
     # saved, it is not needed again in this build (measured: ~8 KB a record, held to the end)
@@ -239,7 +242,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
     # expired or never-public decision is still data the gate must never find on the site.
     with timed("redact"):
         redacted = redact_all(exports.decisions, sel.slugs, state, options.workers, sel.ends,
-                              pool, options.scheduler, options.shards, exports.tokens)
+                              pool, options.scheduler, options.shards, exports.tokens, ahead)
         pool.settle()  # a pool started ahead for the redaction does not outlive it
     with timed("publication"):  # what goes online: carried forward, first published, reviews
         public = {d.id: redacted[d.id].public for d in sel.public}

@@ -44,6 +44,12 @@ class Executor:
     def map(self, fn: Callable, items: Sequence, done: Callable[[int, Any], None] | None = None) -> list:
         raise NotImplementedError
 
+    def map_ahead(self, fn: Callable, items: Sequence) -> "Ahead | None":
+        """Start `map(fn, items)` now and go on: the answers come from `Ahead.wait`. None where
+        this executor has nothing started to run it on (the caller then maps when it needs the
+        answers): only a `LocalExecutor` whose pool was started ahead says yes."""
+        return None
+
     def settle(self) -> None:
         """Let go of workers started ahead for work that has been done (`LocalExecutor`)."""
 
@@ -71,6 +77,40 @@ def _pool_context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.shards", "redaction.engine"])
     return context
+
+
+class Ahead:
+    """`map` run by a thread of this process while it does other work (it waits on the pool's
+    workers, holding no lock). `wait(done)` joins it, then calls `done(index, result)` in order
+    and returns the results, or raises what `map` raised."""
+
+    def __init__(self, run: Callable[[], list]):
+        import threading
+
+        self._results: list | None = None
+        self._error: BaseException | None = None
+
+        def target() -> None:
+            try:
+                self._results = run()
+            except BaseException as exc:  # given to the caller by `wait`
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, name="map-ahead", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def wait(self, done: Callable[[int, Any], None] | None = None) -> list:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        results = self._results or []
+        for i, result in enumerate(results):
+            if done:
+                done(i, result)
+        return results
 
 
 class _Measured:
@@ -103,6 +143,7 @@ class LocalExecutor(Executor):
         self._pool: ProcessPoolExecutor | None = None  # started ahead by `prepare`, for the next `map`
         self._starting = None  # the thread that starts it
         self._warming = None  # the warm-up's future
+        self._ahead: Ahead | None = None  # a `map` running in a thread (`map_ahead`)
 
     def prepare(self, warm: Callable[[Any], Any]) -> None:
         """Start a pool now, its first worker running `warm(None)` (a module-level function that
@@ -156,9 +197,22 @@ class LocalExecutor(Executor):
 
         timing.add_worker_usage(cpu, peak)
 
+    def map_ahead(self, fn, items) -> Ahead | None:
+        """`map` on the pool started ahead (`prepare`), from a thread: the work a build knows
+        early (the records of its new export files) starts while it reads its caches. Nothing
+        else may call `map` before `Ahead.wait` has returned."""
+        if self._pool is None:
+            return None
+        items = list(items)
+        self._ahead = Ahead(lambda: self.map(fn, items))
+        return self._ahead
+
     def settle(self) -> None:
         """Close the pool started ahead, if no `map` has: no worker outlives the stage it was
         started for, and the build forks no process while this pool's threads run."""
+        if self._ahead is not None:  # a build that stops before it collects what it sent ahead
+            self._ahead.join()
+            self._ahead = None
         self._warmed()
         pool, self._pool = self._pool, None
         if pool is not None:
@@ -331,6 +385,9 @@ class SharedExecutor(Executor):
 
     def map(self, fn, items, done=None):
         return self._get().map(fn, items, done)
+
+    def map_ahead(self, fn, items):
+        return self._inner.map_ahead(fn, items) if self._inner is not None else None
 
     def settle(self) -> None:
         if self._inner is not None:

@@ -57,16 +57,91 @@ def _memo_version(rules_version: str) -> str:
     return h.hexdigest()
 
 
+# A build starts redacting its new records before it has read its caches only up to this many
+# (`redact_ahead`): their answers come back when the stage collects them, with no progress bar.
+AHEAD_MAX = 1000
+
+
+@dataclass
+class Ahead:
+    """Records whose redaction started before the stage (`redact_ahead`): answers found in the
+    cache, and the shards on their way back from the pool."""
+    ids: set[str]
+    results: dict[str, dict]
+    plan: list
+    running: object | None  # pipeline.executor.Ahead
+
+
+def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, executor) -> Ahead | None:
+    """Send the decisions of export files read anew (`fresh`: a daily build's new records) to
+    the pool started ahead now, so that its worker redacts them while this process reads the
+    memo of every other record: `redact_all` collects them. None when there is no such pool,
+    nothing new, or too much of it (the stage then does all, with its progress bar)."""
+    from pipeline import shards as sharding
+    from redaction import RULES_VERSION
+
+    new = [d for d in decisions if d.id in fresh]
+    if not new or len(new) > AHEAD_MAX or executor is None or not hasattr(executor, "map_ahead"):
+        return None
+    results, missing = {}, []
+    for d in new:  # a file read anew has a new token: the memo cannot know its records
+        key = _key(d, RULES_VERSION)
+        cached = state.cache_get("redaction", key)
+        if cached is not None:
+            results[d.id] = cached
+        else:
+            missing.append((key, d))
+    plan = _plan(missing, executor, None)
+    running = executor.map_ahead(sharding.redact_shard, _shards_for_workers(plan)) if plan else None
+    if plan and running is None:
+        return None
+    return Ahead({d.id for d in new}, results, plan, running)
+
+
+def _plan(missing: list, pool, shards: int | None) -> list:
+    from pipeline import shards as sharding
+
+    if shards:
+        count = shards
+    elif pool.name == "local":
+        count = 1 if len(missing) < POOL_THRESHOLD or pool.workers <= 1 else pool.workers * 8
+    else:
+        count = pool.workers * 4
+    return sharding.plan(missing, lambda m: sharding.shard_key(m[1]), count)
+
+
+def _shards_for_workers(plan: list) -> list:
+    from pipeline import shards as sharding
+
+    return [[sharding.for_worker(d) for _, d in shard] for shard in plan]
+
+
+def _receive(plan: list, state: State, results: dict, bar) -> callable:
+    """What to do with the answer of shard i: check the rules, cache and keep each redaction."""
+    from redaction import RULES_VERSION
+
+    def done(i: int, answer: dict) -> None:
+        if answer["rules"] != RULES_VERSION:
+            raise RuntimeError(f"工作节点的去除规则版本 {answer['rules'][:12]} 与本机 {RULES_VERSION[:12]} 不同")
+        for (key, d), data in zip(plan[i], answer["results"]):
+            state.cache_put("redaction", key, data)
+            results[d.id] = data
+        bar.update(len(plan[i]))
+    return done
+
+
 def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
                ends: dict | None = None, executor=None, scheduler: str | None = None,
-               shards: int | None = None, tokens: dict[str, str] | None = None) -> dict[str, Redacted]:
+               shards: int | None = None, tokens: dict[str, str] | None = None,
+               ahead: Ahead | None = None) -> dict[str, Redacted]:
     """`executor`: None or 'local' (this machine), 'dask' (with `scheduler`), or an
     `pipeline.executor.Executor`. Only the cache misses leave this process, in shards of records
     of one organ and year (`pipeline.shards`); results are cached here as they come back.
 
     `tokens` (`records.Exports.tokens`) name each record by its file and that file's version:
     a record with the token, slug and publicity end of the last build gets that build's result
-    back from the memo in `--state` (no hashing, no cache file, no public shape made again)."""
+    back from the memo in `--state` (no hashing, no cache file, no public shape made again).
+    `ahead`: the records `redact_ahead` started on, collected here."""
     from pipeline import shards as sharding
     from pipeline.executor import make_executor
     from pipeline.state import Buckets
@@ -78,9 +153,12 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
     store = Buckets(state.root / "cache" / "redacted", _memo_version(RULES_VERSION))
     memo = store.load()
     remembered: dict[str, tuple] = {}  # id -> the memo's entry, kept as the very object loaded
-    results: dict[str, dict] = {}
+    results: dict[str, dict] = dict(ahead.results) if ahead else {}
+    started = ahead.ids if ahead else set()
     missing: list[tuple[str, Decision]] = []
     for d in decisions:
+        if d.id in started:
+            continue
         hit = memo.get(tokens.get(d.id))
         if hit is not None and hit[0] == slugs[d.id] and hit[1] == ends.get(d.id):
             remembered[d.id] = hit
@@ -91,26 +169,15 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
             results[d.id] = cached
         else:
             missing.append((key, d))
+    if ahead and ahead.running is not None:
+        with progress(len(ahead.ids), "去除个人信息") as bar:
+            ahead.running.wait(_receive(ahead.plan, state, results, bar))
     if missing:
         pool, own = make_executor(executor, scheduler, workers)
         try:
-            if shards:
-                count = shards
-            elif pool.name == "local":
-                count = 1 if len(missing) < POOL_THRESHOLD or pool.workers <= 1 else pool.workers * 8
-            else:
-                count = pool.workers * 4
-            plan = sharding.plan(missing, lambda m: sharding.shard_key(m[1]), count)
+            plan = _plan(missing, pool, shards)
             with progress(len(missing), "去除个人信息") as bar:
-                def done(i: int, answer: dict) -> None:
-                    if answer["rules"] != RULES_VERSION:
-                        raise RuntimeError(f"工作节点的去除规则版本 {answer['rules'][:12]} 与本机 {RULES_VERSION[:12]} 不同")
-                    for (key, d), data in zip(plan[i], answer["results"]):
-                        state.cache_put("redaction", key, data)
-                        results[d.id] = data
-                    bar.update(len(plan[i]))
-
-                pool.map(sharding.redact_shard, [[sharding.for_worker(d) for _, d in shard] for shard in plan], done)
+                pool.map(sharding.redact_shard, _shards_for_workers(plan), _receive(plan, state, results, bar))
         finally:
             if own:
                 pool.close()

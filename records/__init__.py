@@ -26,6 +26,9 @@ class Exports:
     # id -> where the decision was read from and which version of that file ("file#index@stamp"):
     # the same token means the same record, as far as the parse cache is concerned
     tokens: dict[str, str] = field(default_factory=dict)
+    # ids of the decisions read this time from files the parse cache did not answer for (new or
+    # changed files): what a daily build has new, and the records its redaction can start on
+    fresh: set[str] = field(default_factory=set)
 
 
 def _stamp(record) -> datetime | None:
@@ -78,9 +81,10 @@ def load_exports(folder: Path, cache: dict | None = None) -> Exports:
     raws, problems = read_exports(folder, cache)
     exports.problems.extend(problems)
     decisions, progress = [], []
-    tokens, origin = {}, folder.resolve()
+    tokens, origin, fresh = {}, folder.resolve(), set()  # fresh: the decisions validated now (by id())
     for raw in raws:
-        if raw.checked is None:  # validation is kept with the parse cache (records are immutable)
+        validated_now = raw.checked is None
+        if validated_now:  # validation is kept with the parse cache (records are immutable)
             raw.checked = validate(raw)
             if raw.checked[1] is None:  # valid: the record is all a build needs; the mapping it came
                 raw.data = None  # from need not be kept in the cache (10k: 34 -> 27 MB, loaded every build)
@@ -93,10 +97,13 @@ def load_exports(folder: Path, cache: dict | None = None) -> Exports:
             progress.append(record)
         else:
             decisions.append(record)
+            if validated_now:
+                fresh.add(id(record))
             if raw.stamp:
                 tokens[id(record)] = f"{origin}/{raw.source.file}#{raw.source.index}@{raw.stamp}"
     exports.decisions = _keep_newest(decisions, lambda d: d.id, exports)
     exports.tokens = {d.id: tokens[id(d)] for d in exports.decisions if id(d) in tokens}
+    exports.fresh = {d.id for d in exports.decisions if id(d) in fresh}
     exports.progress = _keep_newest(progress, lambda p: p.case_no, exports)
     # A record that is valid in one file and invalid in another is not "unreadable".
     exports.unreadable_ids -= {d.id for d in exports.decisions}

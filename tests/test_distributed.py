@@ -273,3 +273,74 @@ print(json.dumps({{"swapped": report.swapped, "worker_cpu": worker_usage()["cpu"
     assert json.loads(run.stdout.strip().splitlines()[-1]) == {
         "swapped": True, "worker_cpu": True, "workers_left": 0}
     assert same_tree(reference, tmp_path / "out") == []
+
+
+def test_a_daily_build_redacts_its_new_records_ahead_and_builds_the_same_site(tmp_path, sample_exports):
+    """A build over its last site sends the records of the export files it reads anew to the pool
+    started ahead as soon as it has loaded them (`redact_ahead`), and reads the memo of the other
+    records meanwhile: only those records go, to the worker, and the site equals a full build of
+    the same exports made in one process."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    state = tmp_path / "state"
+    assert build(exports, tmp_path / "out", state, cache_dir=tmp_path / "cache").swapped
+    write_exports(exports, {"penalty/new/a.yaml": penalty(id="PEN-AHEAD-1", decision_no="榕公鼓（治）行罚决字〔2026〕951号")})
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(ROOT)!r})
+from datetime import date
+import pipeline, redaction
+from pipeline import BuildOptions, build, redact_stage
+pipeline.EARLY_POOL_MIN = 0  # the last build published a few decisions: start the pool ahead anyway
+def here(decisions):
+    raise AssertionError("decisions redacted in the build's own process")
+redaction.redact_many = here
+sent = []
+real = redact_stage.redact_ahead
+def ahead(*args):
+    answer = real(*args)
+    sent.append(sorted(d.id for shard in answer.plan for _, d in shard) if answer and answer.running else None)
+    return answer
+redact_stage.redact_ahead = ahead
+report = build(BuildOptions(exports={str(exports)!r}, output={str(tmp_path / 'out')!r}, state={str(state)!r},
+                            today=date.fromisoformat({TODAY.isoformat()!r}), cache_dir={str(tmp_path / 'cache')!r},
+                            early_pool=True))
+print(json.dumps({{"swapped": report.swapped, "sent": sent}}))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {"swapped": True, "sent": [["PEN-AHEAD-1"]]}
+    reference_state = tmp_path / "reference-state"
+    _seed_state(state, reference_state)
+    assert build(exports, tmp_path / "reference", reference_state, cache_dir=tmp_path / "reference-cache").swapped
+    assert same_tree(tmp_path / "reference", tmp_path / "out") == []
+
+
+def test_map_ahead_runs_on_the_pool_started_ahead_and_gives_its_answers_or_its_error():
+    import os
+
+    assert LocalExecutor(2).map_ahead(abs, [-1]) is None  # no pool started ahead: the caller maps later
+    executor = LocalExecutor(2)
+    executor.prepare(bool)
+    running = executor.map_ahead(os.readlink, ["/proc/self", "/proc/self"])
+    got = []
+    answers = running.wait(lambda i, r: got.append(i))
+    assert got == [0, 1] and str(os.getpid()) not in answers  # on the pool's workers, in order
+    assert executor.map(os.readlink, ["/proc/self"]) == [str(os.getpid())]  # the pool went with it
+    executor.close()
+    failing = LocalExecutor(2)
+    failing.prepare(bool)
+    running = failing.map_ahead(os.fspath, [None, None])
+    with pytest.raises(TypeError):
+        running.wait()
+    failing.close()
+    stopped = LocalExecutor(2)  # a build that stops before collecting: closing waits for it
+    stopped.prepare(bool)
+    running = stopped.map_ahead(abs, [-1, -2])
+    stopped.close()
+    assert not running._thread.is_alive() and running.wait() == [1, 2]
