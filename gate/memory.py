@@ -512,21 +512,34 @@ def _found_in_chunks(store: _Store, chunks: list[dict], joined: str, count: int,
 
 
 class _Batch:
-    """Distinct lines not yet known, scanned and stored a batch at a time."""
+    """Distinct lines not yet known, scanned and stored a batch at a time. `secrets` and `public`
+    may be a function that gives them both, called when the first lines are scanned (`check`
+    with `beside`: they are being made in another process while the files are read)."""
 
-    def __init__(self, store: _Store, known: dict[str, _Known], secrets: _Secrets,
+    def __init__(self, store: _Store, known: dict[str, _Known], secrets,
                  public: PublicNames = NO_PUBLIC_NAMES):
-        self.store, self.known, self.secrets, self.public = store, known, secrets, public
+        self.store, self.known = store, known
+        self._ready = secrets if callable(secrets) else None
+        self.secrets, self.public = (None, None) if callable(secrets) else (secrets, public)
         self.lines: dict[str, dict[str, None]] = {"t": {}, "b": {}}
         self.size = 0
         self.writers = {kind: _Writer(store, kind) for kind in ("t", "b")}
         self.hit = False
         self._full: dict[str, Automaton] = {}
         self._binary: _BinaryKeys | None = None
-        # more secrets than a group: what would need all of them at once is looked for once the
-        # lines are stored, a group at a time (_found_in_chunks)
-        self.grouped = secrets.count > GROUP_KEYS
         self.deferred: set[str] = set()
+
+    def _wanted(self) -> None:
+        if self.secrets is None:
+            self.secrets, self.public = self._ready()
+            self._ready = None
+
+    @property
+    def grouped(self) -> bool:
+        """More secrets than a group: what would need all of them at once is looked for once the
+        lines are stored, a group at a time (_found_in_chunks)."""
+        self._wanted()
+        return self.secrets.count > GROUP_KEYS
 
     def add(self, kind: str, text: str, whole: bool = False) -> None:
         """The lines of text, or text as one line (`whole`: a binary file; no key holds a 0x0A)."""
@@ -551,6 +564,7 @@ class _Batch:
                 continue
             fresh_digests = self.known[kind].np.frombuffer(digests, dtype="S16")[missing].tobytes()
             if not self.hit:
+                self._wanted()
                 self.hit = self._scan(kind, "\n".join(fresh))
             self.known[kind].add(fresh_digests)
             self.writers[kind].add(fresh, fresh_digests)
@@ -564,6 +578,7 @@ class _Batch:
             writer.close()
         chunks = [c for kind in ("t", "b") for c in self.writers[kind].done]
         if self.deferred and not self.hit:
+            self._wanted()
             deferred = [c for c in chunks if c["kind"] in self.deferred]
             self.hit = _found_in_chunks(self.store, deferred, self.secrets.joined, self.secrets.count, self.public)
         return chunks
@@ -606,26 +621,78 @@ class _Batch:
 
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
           folder: Path, version: str, public_names=(), online: Path | None = None,
-          kept_stamps: dict[str, str] | None = None) -> tuple[list[Leak], dict]:
+          kept_stamps: dict[str, str] | None = None, beside=None) -> tuple[list[Leak], dict]:
     """Leaks in the new site and the memory to keep once it is online (see the module): the
     files in `staging`, and the files `kept` from the site `online` (pipeline/swap.py: a build
     over a site online writes only the files that change; `kept_stamps`: the stamps this build
     saw when it chose to keep them, else they are read here). `public_names`: the organisations'
     and sole proprietors' names the site publishes, inside which a secret is no leak
-    (gate/public_names.py)."""
+    (gate/public_names.py).
+
+    `beside(fn)`: run `fn()` in another process and return what `join()`s it for its answer or
+    `cancel()`s it (`pipeline.forked.start`). Given, and with a memory to build on, the secrets
+    are normalised and compared with the memory's there while this process reads the files and
+    finds their lines not seen before (at 10k, ~0.3 s each side); the lines are scanned once
+    both are done. Without it, or when a secret holds a line break (looked for while the files
+    are read), one after the other, as before. The answer is the same."""
     staging = Path(staging)
     store = _Store(folder)
     prime_nfkc_table(folder)
-    wanted = _Secrets(secrets)
-    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
     if previous is not None and (previous.get("version") != version or _stale(previous)
                                  or not store.complete(previous.get("chunks", []))):
         previous = None
-    if previous is not None:
-        new = set(wanted.all())  # for a moment
-        new.difference_update(previous.get("secrets", []))
-        if _found_in_store(store, previous["chunks"], wanted, new, public):
-            previous = None  # a new secret on the site online, or in a line stored from older sites
+    if beside is not None and previous is not None and not _multiline(secrets):
+        child = beside(lambda: _prepare(secrets, previous, store, public_names))
+        got: dict = {}
+
+        def ready() -> tuple[_Secrets, PublicNames]:
+            if not got:
+                got["wanted"], got["found"] = child.join()
+                got["public"] = PublicNames.of(public_names, got["wanted"].joined) if public_names else NO_PUBLIC_NAMES
+            return got["wanted"], got["public"]
+
+        try:
+            result = _check_files(staging, secrets, kept, previous, store, version, public_names, online,
+                                  kept_stamps, ready)
+            ready()
+        except BaseException:
+            child.cancel()
+            raise
+        if not got["found"]:
+            return result
+        # a new secret in a line stored from the site online, or from older sites: scan the whole
+        # site (the chunks this pass wrote go when the memory is saved: save_gate_memory)
+        previous = None
+    wanted, found = _prepare(secrets, previous, store, public_names)
+    if found:
+        previous = None  # a new secret on the site online, or in a line stored from older sites
+    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
+    return _check_files(staging, secrets, kept, previous, store, version, public_names, online, kept_stamps,
+                        (wanted, public))
+
+
+def _multiline(secrets: dict[str, list[str]]) -> bool:
+    """Whether a secret holds a line break (once stripped, as _Secrets keeps it)."""
+    return any("\n" in v.strip() for values in secrets.values() for v in values if "\n" in v)
+
+
+def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store,
+             public_names=()) -> tuple[_Secrets, bool]:
+    """This build's secrets, and whether one the online gate did not know is in a stored line."""
+    wanted = _Secrets(secrets)
+    if previous is None:
+        return wanted, False
+    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
+    new = set(wanted.all())  # for a moment
+    new.difference_update(previous.get("secrets", []))
+    return wanted, _found_in_store(store, previous["chunks"], wanted, new, public)
+
+
+def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
+                 store: _Store, version: str, public_names, online: Path | None,
+                 kept_stamps: dict[str, str] | None, wanted) -> tuple[list[Leak], dict]:
+    """`check` once it knows whether to build on `previous`. `wanted`: (this build's _Secrets,
+    PublicNames), or a function that gives them (see `check`; no secret then holds a line break)."""
     stamps = walk(staging, stamp)
     sources = {}  # the files of the new site that are not in `staging`: where they are
     if online is not None:
@@ -647,7 +714,9 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         chunks, recorded = list(previous["chunks"]), previous.get("files", {})
         trusted = {rel for rel in kept if rel in stamps and recorded.get(rel) == stamps[rel]}
     known = {kind: _Known([store.digests(c) for c in chunks if c["kind"] == kind]) for kind in ("t", "b")}
-    batch = _Batch(store, known, wanted, public)
+    batch = _Batch(store, known, *((wanted,) if callable(wanted) else wanted))
+    multiline = set() if callable(wanted) else wanted[0].multiline
+    multiline_bytes = _Secrets.encoded(multiline, True) if multiline else []
     leaks: list[Leak] = []
     scanned = sorted(set(stamps) - trusted)
     root = str(staging)
@@ -657,20 +726,21 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
                 for _, text in texts(f, rel):
                     if isinstance(text, Binary):
                         batch.add("b", str(text), whole=True)
-                        if wanted.multiline and any(k in text for k in wanted.encoded_all(multiline=True)):
+                        if multiline and any(k in text for k in multiline_bytes):
                             batch.hit = True
                         continue
                     for view in views(text):
                         batch.add("t", view)
-                        if wanted.multiline and any(k in view for k in wanted.multiline):
+                        if multiline and any(k in view for k in multiline):
                             batch.hit = True
         except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
             leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     chunks += batch.finish()
     hit = batch.hit
-    memory = {"version": version, "secrets": wanted.all(), "files": stamps, "chunks": chunks,
+    batch._wanted()
+    memory = {"version": version, "secrets": batch.secrets.all(), "files": stamps, "chunks": chunks,
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
-    del batch, known, wanted, public  # their automatons and keys, before scan_site makes its own
+    del batch, known, wanted  # their automatons and keys, before scan_site makes its own
     if hit:
         # name every file and record as the gate always did
         found = scan_site(staging, secrets, files=scanned, public_names=public_names, online=online)

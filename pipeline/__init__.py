@@ -114,18 +114,33 @@ def _gate_version() -> str:
 
 
 def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: State, public_names=(), online=None,
-          kept_stamps=None):
+          kept_stamps=None, timed=None):
     """The leak gate. Every file written by this build is checked for every secret and pattern;
     files kept unchanged from the site `online` (`kept`, still the very files the online gate
     scanned) are checked for the secrets that gate did not know, in the lines it stored
     (gate/memory.py); a secret inside one of `public_names` (the organisations and sole
     proprietors the site names as parties) is none (gate/public_names.py). Returns the leaks and
-    the memory to save once the site is online."""
+    the memory to save once the site is online.
+
+    Over a site online, the secrets are made ready in a forked child while this process reads
+    the new files (the other core is idle by then: the pool and the search child are done)."""
     from gate.memory import check
+    from pipeline import forked
+
+    children = []
+
+    def beside(fn):
+        children.append(forked.start(fn, "泄露检查的个人信息", "gate secrets"))
+        return children[-1]
 
     version = _gate_version()
-    return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version, public_names,
-                 online, kept_stamps)
+    try:
+        return check(staging, secrets, kept, state.load_gate_memory(version), state.gate_folder, version,
+                     public_names, online, kept_stamps, beside if online is not None and forked.may_fork() else None)
+    finally:
+        for child in children:
+            if timed is not None and child.pid is None:  # joined: its figures are the build's
+                timed.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -298,7 +313,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
         with timed("gate"):
             public_names = {p.label for d in decisions for p in d.parties if p.type in ("organization", "sole_proprietor")}
             report.leaks, gate_memory = _gate(staging, secrets, kept, state, public_names, data.previous_output,
-                                              data.results.get("kept_stamps"))
+                                              data.results.get("kept_stamps"), timed)
         if report.leaks:
             swap.discard(staging)
             _write_figures(options, report)

@@ -76,7 +76,8 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
                                                       decided_on="2026-11-20")})
     assert build(exports, tmp_path / "child", tmp_path / "child-state", **child).swapped
     assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
-    assert children == ["search"]
+    # the search once, by the first site's build; the gate's secrets beside the gate of each
+    assert children == ["search", "gate secrets", "gate secrets"]
     assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
     figures = json.loads((tmp_path / "child-state" / "logs" / "last-build.json").read_text())
     assert figures["timings"]["search"]["wall"] > 0

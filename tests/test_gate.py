@@ -5,6 +5,8 @@ import gzip
 import json
 import zipfile
 
+import pytest
+
 from gate import scan_site
 
 SECRETS = {"samples/x.yaml (id=PEN-1)": ["张三丰", "35010219900512123X", "13800138000"]}
@@ -152,10 +154,30 @@ def _online(tmp_path, files, secrets):
     return site, folder, memory
 
 
+@pytest.fixture(params=["here", "beside"])
+def both_ways(request, monkeypatch):
+    """Run the memory check with the secrets made in this process, then made in a forked child
+    while the files are read (`check(..., beside=)`, as a build over a site online does)."""
+    import functools
+
+    import gate.memory
+    from pipeline import forked
+
+    used = []
+    if request.param == "beside":
+        def beside(fn):
+            used.append(fn)
+            return forked.start(fn, "gate secrets", "gate secrets")
+
+        monkeypatch.setattr(gate.memory, "check", functools.partial(gate.memory.check, beside=beside))
+    return used
+
+
 def _all(site):
     return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_secret_only_in_a_kept_page_is_caught_when_its_decision_is_new(tmp_path):
     from gate.memory import check
 
@@ -169,6 +191,35 @@ def test_secret_only_in_a_kept_page_is_caught_when_its_decision_is_new(tmp_path)
     assert leaks == [] and set(again["secrets"]) == set(memory["secrets"])
 
 
+def test_secrets_made_beside_the_file_reading_give_the_same_leaks_and_memory(tmp_path):
+    """`check(..., beside=)`: the secrets made in a forked child while this process reads the
+    files. The same answer as made here first: on a clean build, with a new secret in a new
+    line, and with a new secret only in a stored line of a kept page (which makes the child's
+    answer send the check back to a scan of the whole site)."""
+    from gate.memory import check
+    from pipeline import forked
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>", "b.html": PUBLIC}, SECRETS)
+    (site / "c.html").write_text(PUBLIC + "\n<p>新的一行，证人李四光</p>\n", encoding="utf-8")
+    used = []
+
+    def beside(fn):
+        used.append(fn)
+        return forked.start(fn, "gate secrets", "gate secrets")
+
+    def same(memory_):
+        return {**memory_, "secrets": sorted(memory_["secrets"]), "chunks": [c["chars"] for c in memory_["chunks"]]}
+
+    found = []
+    for secrets in (SECRETS, {**SECRETS, "n (id=PEN-9)": ["李四光"]}, {**SECRETS, "n (id=PEN-9)": ["金山"]}):
+        leaks, here = check(site, secrets, {"a.html", "b.html"}, memory, folder, "v1")
+        leaks_beside, there = check(site, secrets, {"a.html", "b.html"}, memory, folder, "v1", beside=beside)
+        assert leaks_beside == leaks and same(there) == same(here)
+        found.append(sorted(l.file for l in leaks))
+    assert found == [[], ["c.html"], ["a.html"]] and len(used) == 3
+
+
+@pytest.mark.usefixtures("both_ways")
 def test_new_secret_in_kept_binary_file_is_caught(tmp_path):
     from gate.memory import check
 
@@ -178,6 +229,7 @@ def test_new_secret_in_kept_binary_file_is_caught(tmp_path):
     assert [l.file for l in leaks] == ["progress/x.bin"]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_file_edited_online_is_scanned_in_full(tmp_path):
     import os
 
@@ -209,6 +261,7 @@ def test_memory_of_another_gate_version_is_not_trusted(tmp_path):
     assert [l.file for l in _gate(site, new, _all(site), state)[0]] == ["a.html"]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_new_file_of_known_lines_passes_and_a_new_line_is_scanned(tmp_path):
     from gate.memory import check
 
@@ -222,6 +275,7 @@ def test_new_file_of_known_lines_passes_and_a_new_line_is_scanned(tmp_path):
     assert {(l.file, l.what) for l in leaks} == {("c.html", "personal string"), ("c.html", "resident_id")}
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_secret_holding_a_line_break_is_found(tmp_path):
     from gate.memory import check
 
@@ -235,6 +289,7 @@ def test_secret_holding_a_line_break_is_found(tmp_path):
     assert [l.file for l in leaks] == ["a.html"]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_unreadable_file_fails_closed_with_memory(tmp_path):
     from gate.memory import check
 
@@ -258,6 +313,7 @@ def test_saved_memory_keeps_only_its_own_chunks(tmp_path):
     assert state.load_gate_memory("v1")["chunks"] == second["chunks"]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_many_secrets_few_new_lines_still_all_looked_for(tmp_path):
     # with many secrets, new lines are searched with only the secrets that can occur in them
     from gate.memory import _candidates, check
@@ -329,6 +385,7 @@ def test_binary_keys_find_exactly_what_a_plain_search_finds():
     assert finder.find("福州市".encode().decode("latin-1")) is None
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_changed_binary_line_with_an_old_secret_is_caught(tmp_path, monkeypatch):
     from gate import memory
     from gate.memory import check
@@ -356,6 +413,7 @@ def test_known_digest_needs_all_16_bytes(tmp_path):
     assert not known.missing(_digests(["第四行", "第二行"], "t")).any()
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_incomplete_or_outgrown_memory_scans_everything(tmp_path):
     from gate.memory import CHUNKS_MAX, check
 
@@ -381,6 +439,7 @@ def test_walk_follows_folder_links_once(tmp_path):
     assert set(walk(site)) == {"a/x.html", "b/y.html", "b/to-a/x.html"}
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_new_secret_in_kept_binary_file_is_caught_the_automatons_way_too(tmp_path, monkeypatch):
     from gate import memory
     from gate.memory import check
@@ -468,6 +527,7 @@ def test_large_file_not_utf8_is_read_whole(tmp_path, monkeypatch):
     assert [(l.file, l.what) for l in leaks] == [("data/x.csv", "personal string")]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_memory_written_in_several_chunks_is_reused(tmp_path, monkeypatch):
     from gate import memory
     from gate.memory import _Store, check
@@ -490,6 +550,7 @@ def test_memory_written_in_several_chunks_is_reused(tmp_path, monkeypatch):
     assert [l.file for l in leaks] == ["p7.html"]
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_secrets_looked_for_a_group_at_a_time_find_what_all_at_once_find(tmp_path, monkeypatch):
     from gate import memory
     from gate.memory import check
@@ -575,6 +636,7 @@ def test_scan_site_passes_over_a_secret_inside_a_public_name(tmp_path):
     assert [l.record for l in scan_site(site, RECEPTIONIST, public_names={INN})] == list(RECEPTIONIST)
 
 
+@pytest.mark.usefixtures("both_ways")
 def test_memory_check_passes_over_a_secret_inside_a_public_name_in_every_path(tmp_path, monkeypatch):
     """The automaton over new lines, the grouped search of stored lines (over GROUP_KEYS
     secrets: a 100k build), and a secret new to a build looked for in a kept page."""
