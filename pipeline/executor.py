@@ -44,6 +44,11 @@ class Executor:
     def map(self, fn: Callable, items: Sequence, done: Callable[[int, Any], None] | None = None) -> list:
         raise NotImplementedError
 
+    @property
+    def started_ahead(self) -> bool:
+        """Whether `map_ahead` would start now (a pool started ahead is waiting for work)."""
+        return False
+
     def map_ahead(self, fn: Callable, items: Sequence) -> "Ahead | None":
         """Start `map(fn, items)` now and go on: the answers come from `Ahead.wait`. None where
         this executor has nothing started to run it on (the caller then maps when it needs the
@@ -196,6 +201,10 @@ class LocalExecutor(Executor):
         from pipeline import timing
 
         timing.add_worker_usage(cpu, peak)
+
+    @property
+    def started_ahead(self) -> bool:
+        return self._pool is not None
 
     def map_ahead(self, fn, items) -> Ahead | None:
         """`map` on the pool started ahead (`prepare`), from a thread: the work a build knows
@@ -385,6 +394,10 @@ class SharedExecutor(Executor):
 
     def map(self, fn, items, done=None):
         return self._get().map(fn, items, done)
+
+    @property
+    def started_ahead(self) -> bool:
+        return self._inner is not None and self._inner.started_ahead
 
     def map_ahead(self, fn, items):
         return self._inner.map_ahead(fn, items) if self._inner is not None else None

@@ -80,9 +80,9 @@ def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, execu
     from pipeline import shards as sharding
     from redaction import RULES_VERSION
 
-    new = [d for d in decisions if d.id in fresh]
-    if not new or len(new) > AHEAD_MAX or executor is None or not hasattr(executor, "map_ahead"):
+    if not fresh or len(fresh) > AHEAD_MAX or not getattr(executor, "started_ahead", False):
         return None
+    new = [d for d in decisions if d.id in fresh]
     results, missing = {}, []
     for d in new:  # a file read anew has a new token: the memo cannot know its records
         key = _key(d, RULES_VERSION)

@@ -325,8 +325,10 @@ def test_map_ahead_runs_on_the_pool_started_ahead_and_gives_its_answers_or_its_e
     import os
 
     assert LocalExecutor(2).map_ahead(abs, [-1]) is None  # no pool started ahead: the caller maps later
+    assert not LocalExecutor(2).started_ahead
     executor = LocalExecutor(2)
     executor.prepare(bool)
+    assert executor.started_ahead
     running = executor.map_ahead(os.readlink, ["/proc/self", "/proc/self"])
     got = []
     answers = running.wait(lambda i, r: got.append(i))
