@@ -78,24 +78,30 @@ def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, execu
     memo of every other record: `redact_all` collects them. None when there is no such pool,
     nothing new, or too much of it (the stage then does all, with its progress bar)."""
     from pipeline import shards as sharding
-    from redaction import RULES_VERSION
 
     if not fresh or len(fresh) > AHEAD_MAX or not getattr(executor, "started_ahead", False):
         return None
-    new = [d for d in decisions if d.id in fresh]
-    results, missing = {}, []
-    for d in new:  # a file read anew has a new token: the memo cannot know its records
-        key = _key(d, RULES_VERSION)
-        cached = state.cache_get("redaction", key)
-        if cached is not None:
-            results[d.id] = cached
-        else:
-            missing.append((key, d))
+    new = [d for d in decisions if d.id in fresh]  # a file read anew has a new token: not in the memo
+    results: dict[str, dict] = {}
+    missing = [miss for d in new if (miss := _cached_or_key(d, state, results))]
     plan = _plan(missing, executor, None)
     running = executor.map_ahead(sharding.redact_shard, _shards_for_workers(plan)) if plan else None
     if plan and running is None:
         return None
     return Ahead({d.id for d in new}, results, plan, running)
+
+
+def _cached_or_key(d: Decision, state: State, results: dict) -> tuple[str, Decision] | None:
+    """The decision's redaction from the content-addressed cache into `results`, or, when the
+    cache has none, (its key, the decision) to send to the workers."""
+    from redaction import RULES_VERSION
+
+    key = _key(d, RULES_VERSION)
+    cached = state.cache_get("redaction", key)
+    if cached is None:
+        return key, d
+    results[d.id] = cached
+    return None
 
 
 def _plan(missing: list, pool, shards: int | None) -> list:
@@ -163,12 +169,9 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
         if hit is not None and hit[0] == slugs[d.id] and hit[1] == ends.get(d.id):
             remembered[d.id] = hit
             continue
-        key = _key(d, RULES_VERSION)
-        cached = state.cache_get("redaction", key)
-        if cached is not None:
-            results[d.id] = cached
-        else:
-            missing.append((key, d))
+        miss = _cached_or_key(d, state, results)
+        if miss:
+            missing.append(miss)
     if ahead and ahead.running is not None:
         with progress(len(ahead.ids), "去除个人信息") as bar:
             ahead.running.wait(_receive(ahead.plan, state, results, bar))
