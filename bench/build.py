@@ -9,7 +9,10 @@ ten more each time: the median counts, as one sample on a shared machine is weak
 nothing changed, and, in the same run, the baseline: plain Pelican 4.12 (its default theme, no
 plugins) over the same decisions as Markdown articles, then Pagefind over its output. The
 baseline needs `pip install -r bench/requirements.txt` (Pagefind's extended binary from PyPI).
-Ratios matter, not seconds: the machine is shared. Peak memory is given twice: of the largest
+Ratios matter, not seconds: the machine is shared, and its load moves within minutes, so the
+baseline runs once per round, each time just before the build it is compared with (after the
+cold build for the cold ratio, then before each round of ten new): each ratio is of two runs
+side by side, and ten new's is the median of the rounds' ratios. Peak memory is given twice: of the largest
 single process (ru_maxrss), and of all the build's processes at once (the sum of their
 proportional set sizes, sampled every 0.2 s: the build, the children it forks, the pool's
 workers and their fork server; shared pages counted once).
@@ -195,15 +198,32 @@ def main() -> None:
         for folder in (exports / "penalty").glob("new*"):
             shutil.rmtree(folder, ignore_errors=True)
         print(f"\n== {n} penalty decisions (plus reconsiderations and progress records) ==")
+        with_baseline = not args.skip_baseline and (args.baseline_up_to is None or n <= args.baseline_up_to)
+        baselines: list[dict] = []
+
+        def run_baseline() -> float:
+            """The baseline once more, just before the build it is compared with: on a shared
+            machine the load moves within minutes, so each ratio is of two runs side by side."""
+            pelican, pagefind = baseline(exports, work / "baseline")
+            baselines.append({"pelican": pelican, "pagefind": pagefind})
+            print(f"baseline: pelican        {fmt(pelican)}")
+            print(f"baseline: pagefind       {fmt(pagefind)}")
+            return pelican["wall"] + pagefind["wall"]
+
         cold = build(exports, work / "output", work / "state")
         print(f"cold full build          {fmt(cold)}")
         stages(cold)
-        rounds = []
+        cold_base = run_baseline() if with_baseline else None
+        rounds, ratios = [], []
         for r in range(max(1, args.rounds)):
+            base_wall = run_baseline() if with_baseline and r > 0 else cold_base
             add_new_decisions(exports, tag="NEW" if r == 0 else f"NEW{r + 1}", batch=r + 1)
             rounds.append(build(exports, work / "output", work / "state"))
             print(f"publish 10 new, round {r + 1} {fmt(rounds[-1])}")
             stages(rounds[-1])
+            if base_wall:
+                ratios.append(rounds[-1]["wall"] / base_wall)
+                print(f"  against the baseline just before it ({base_wall:.1f} s): {ratios[-1]:.1%}")
         new10 = sorted(rounds, key=lambda m: m["wall"])[len(rounds) // 2]
         if len(rounds) > 1:
             walls = ", ".join(f"{m['wall']:.1f}" for m in rounds)
@@ -212,16 +232,15 @@ def main() -> None:
         print(f"rebuild, nothing changed {fmt(same)}")
         stages(same)
         results[n] = {"cold": cold, "new10": new10, "new10_rounds": rounds, "same": same}
+        if baselines:
+            walls = [b["pelican"]["wall"] + b["pagefind"]["wall"] for b in baselines]
+            results[n].update(baseline=baselines[0], baselines=baselines, cold_ratio=cold["wall"] / cold_base,
+                              new10_ratios=ratios, new10_ratio=sorted(ratios)[len(ratios) // 2],
+                              same_ratio=same["wall"] / walls[-1])
+            print(f"ratios to the baseline's full build run beside each (baselines {', '.join(f'{w:.1f}' for w in walls)} s): "
+                  f"cold {results[n]['cold_ratio']:.2f}x, 10 new {results[n]['new10_ratio']:.1%} (median of "
+                  f"{', '.join(f'{x:.1%}' for x in ratios)}), nothing changed {results[n]['same_ratio']:.1%}")
         summary(results, args.workdir)
-        if not args.skip_baseline and (args.baseline_up_to is None or n <= args.baseline_up_to):
-            pelican, pagefind = baseline(exports, work / "baseline")
-            results[n]["baseline"] = {"pelican": pelican, "pagefind": pagefind}
-            base_wall = pelican["wall"] + pagefind["wall"]
-            print(f"baseline: pelican        {fmt(pelican)}")
-            print(f"baseline: pagefind       {fmt(pagefind)}")
-            print(f"ratios to the baseline's full build ({base_wall:.1f} s): cold {cold['wall'] / base_wall:.2f}x, "
-                  f"10 new {new10['wall'] / base_wall:.1%}, nothing changed {same['wall'] / base_wall:.1%}")
-            summary(results, args.workdir)
     print()
     summary(results, args.workdir, show=True)
 
@@ -236,12 +255,14 @@ def summary(results: dict[int, dict], workdir: Path, show: bool = False) -> None
     print("| N | cold wall | cold CPU | cold peak (largest process / all processes) | 10 new | nothing changed | baseline | cold/baseline | 10 new/baseline |")
     print("|---|---|---|---|---|---|---|---|---|")
     for n, r in results.items():
-        base = r.get("baseline")
-        base_wall = base["pelican"]["wall"] + base["pagefind"]["wall"] if base else None
-        ratios = (f"{r['cold']['wall'] / base_wall:.2f}x | {r['new10']['wall'] / base_wall:.1%}" if base_wall else "– | –")
+        walls = sorted(b["pelican"]["wall"] + b["pagefind"]["wall"] for b in r.get("baselines", []))
+        base_wall = walls[len(walls) // 2] if walls else None
+        ratios = f"{r['cold_ratio']:.2f}x | {r['new10_ratio']:.1%}" if walls else "– | –"
         print(f"| {n:,} | {r['cold']['wall']:.1f} s | {r['cold']['cpu']:.1f} s | {r['cold']['peak_mib']:,.0f} / "
               f"{r['cold'].get('tree_mib', 0):,.0f} MiB | "
               f"{r['new10']['wall']:.1f} s | {r['same']['wall']:.1f} s | {f'{base_wall:.1f} s' if base_wall else '–'} | {ratios} |")
+    print("(baseline: the median of the baseline runs; each ratio is to the baseline run just before: the cold build's "
+          "to the one after it, ten new the median of the rounds' ratios)")
     sizes = sorted(results)
     for small, large in zip(sizes, sizes[1:]):
         a, b = results[small]["cold"], results[large]["cold"]
