@@ -143,3 +143,36 @@ def test_the_gate_memory_reads_back_and_a_damaged_or_other_one_is_no_memory(tmp_
     assert state.load_gate_memory("v1") is None
     state.forget_gate_memory()
     assert not state.gate_memory_path.exists()
+
+
+def test_what_a_load_unpickles_is_left_out_of_the_collectors_young_generations(tmp_path):
+    """The collector's next pass after a load would walk every object unpickled (they still
+    count as new): they are frozen instead, and a build unfreezes them as it ends."""
+    import gc
+
+    folder = tmp_path / "memo"
+    store = Buckets(folder, "v1")
+    store.load()
+    store.save({f"record-{i}": ("slug", i, [i], {"n": [i]}) for i in range(5000)})
+    gc.collect()
+    try:
+        frozen = gc.get_freeze_count()
+        loaded = Buckets(folder, "v1").load()
+        assert gc.get_freeze_count() - frozen >= 10_000  # each entry's list and dict at least
+        assert gc.get_count()[0] < 1000
+        assert len(loaded) == 5000
+    finally:
+        gc.unfreeze()
+
+
+def test_a_build_leaves_nothing_frozen(tmp_path):
+    import gc
+
+    from conftest import build, penalty, write_exports
+
+    exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
+    gc.unfreeze()
+    assert build(exports, tmp_path / "out", tmp_path / "state").swapped
+    write_exports(exports, {"b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
+    assert build(exports, tmp_path / "out", tmp_path / "state").swapped  # loads both caches
+    assert gc.get_freeze_count() == 0
