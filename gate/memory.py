@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import re
 import uuid
@@ -46,6 +47,8 @@ CHUNKS_MAX = 64
 # gate cost 19.6x the 10k gate's CPU (a profile: 42% of it in the grouped passes), while an
 # automaton of 994,466 of them takes 3.1 s of CPU and 220 MiB (bench note in README, Speed).
 GROUP_KEYS = 2_500_000
+
+_log = logging.getLogger(__name__)
 
 
 def stamp(st: os.stat_result) -> str:
@@ -634,20 +637,30 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     are normalised and compared with the memory's there while this process reads the files and
     finds their lines not seen before (at 10k, ~0.3 s each side); the lines are scanned once
     both are done. Without it, or when a secret holds a line break (looked for while the files
-    are read), one after the other, as before. The answer is the same."""
+    are read), one after the other, as before; so too when the child cannot start or fails (it
+    is then done here, with a warning). The answer is the same."""
     staging = Path(staging)
     store = _Store(folder)
     prime_nfkc_table(folder)
     if previous is not None and (previous.get("version") != version or _stale(previous)
                                  or not store.complete(previous.get("chunks", []))):
         previous = None
+    child = None
     if beside is not None and previous is not None and not _multiline(secrets):
-        child = beside(lambda: _prepare(secrets, previous, store, public_names))
+        try:
+            child = beside(lambda: _prepare(secrets, previous, store, public_names))
+        except OSError as exc:  # no process to be had (fork refused): all of it here, as without one
+            _log.warning("泄露检查未能另起进程准备个人信息, 改为在本进程中进行: %s", exc)
+    if child is not None:
         got: dict = {}
 
         def ready() -> tuple[_Secrets, PublicNames]:
             if not got:
-                got["wanted"], got["found"] = child.join()
+                try:
+                    got["wanted"], got["found"] = child.join()
+                except Exception as exc:  # the child failed or died (killed for memory): made here
+                    _log.warning("泄露检查的子进程失败, 个人信息改在本进程中准备: %s", str(exc).splitlines()[0])
+                    got["wanted"], got["found"] = _prepare(secrets, previous, store, public_names)
                 got["public"] = PublicNames.of(public_names, got["wanted"].joined) if public_names else NO_PUBLIC_NAMES
             return got["wanted"], got["public"]
 

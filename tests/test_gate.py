@@ -219,6 +219,29 @@ def test_secrets_made_beside_the_file_reading_give_the_same_leaks_and_memory(tmp
     assert found == [[], ["c.html"], ["a.html"]] and len(used) == 3
 
 
+def test_secrets_are_made_here_when_the_child_dies_or_cannot_start(tmp_path, caplog):
+    import os
+
+    from gate.memory import check
+    from pipeline import forked
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>", "b.html": PUBLIC}, SECRETS)
+    new = {**SECRETS, "n (id=PEN-9)": ["金山"]}
+    leaks, expected = check(site, new, _all(site), memory, folder, "v1")
+    assert [l.file for l in leaks] == ["a.html"]
+
+    def dies(fn):  # killed before it answers (as by the kernel, for memory)
+        return forked.start(lambda: os._exit(9), "gate secrets", "gate secrets")
+
+    def refused(fn):
+        raise OSError(12, "Cannot allocate memory")
+
+    for beside in (dies, refused):
+        got_leaks, got = check(site, new, _all(site), memory, folder, "v1", beside=beside)
+        assert got_leaks == leaks and sorted(got["secrets"]) == sorted(expected["secrets"])
+    assert "子进程失败" in caplog.text and "未能另起进程" in caplog.text
+
+
 @pytest.mark.usefixtures("both_ways")
 def test_new_secret_in_kept_binary_file_is_caught(tmp_path):
     from gate.memory import check
