@@ -173,8 +173,19 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
         if miss:
             missing.append(miss)
     if ahead and ahead.running is not None:
-        with progress(len(ahead.ids), "去除个人信息") as bar:
-            ahead.running.wait(_receive(ahead.plan, state, results, bar))
+        try:
+            answers = ahead.running.wait()
+        except Exception as exc:  # the pool broke (a worker died): those records go with the rest
+            import logging
+
+            logging.getLogger(__name__).warning("预先发出的去除个人信息任务失败, 重新处理 %d 份: %s",
+                                                sum(map(len, ahead.plan)), exc)
+            missing = [m for shard in ahead.plan for m in shard] + missing
+        else:
+            with progress(len(ahead.ids), "去除个人信息") as bar:
+                receive = _receive(ahead.plan, state, results, bar)  # a result of other rules still stops the build
+                for i, answer in enumerate(answers):
+                    receive(i, answer)
     if missing:
         pool, own = make_executor(executor, scheduler, workers)
         try:

@@ -346,3 +346,29 @@ def test_map_ahead_runs_on_the_pool_started_ahead_and_gives_its_answers_or_its_e
     running = stopped.map_ahead(abs, [-1, -2])
     stopped.close()
     assert not running._thread.is_alive() and running.wait() == [1, 2]
+
+
+def test_records_sent_ahead_to_a_pool_that_broke_are_redacted_with_the_rest(tmp_path, sample_exports, caplog):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipeline import executor as executors
+    from pipeline import redact_stage
+    from pipeline.state import State
+    from publication import select
+    from records import load_exports
+    from redaction import RULES_VERSION
+
+    decisions = load_exports(sample_exports).decisions[:3]
+    sel = select(decisions, TODAY)
+    expected = redact_stage.redact_all(decisions, sel.slugs, State(tmp_path / "expected"), ends=sel.ends)
+
+    def broken():
+        raise BrokenProcessPool("a worker died")
+
+    first = decisions[0]
+    plan = [[(redact_stage._key(first, RULES_VERSION), first)]]
+    ahead = redact_stage.Ahead({first.id}, {}, plan, executors.Ahead(broken))
+    got = redact_stage.redact_all(decisions, sel.slugs, State(tmp_path / "state"), ends=sel.ends, ahead=ahead)
+    assert {i: (r.public.text_html, r.secrets) for i, r in got.items()} == {
+        i: (r.public.text_html, r.secrets) for i, r in expected.items()}
+    assert "预先发出的去除个人信息任务失败, 重新处理 1 份" in caplog.text
