@@ -675,10 +675,11 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
             return result
         # a new secret in a line stored from the site online, or from older sites: scan the whole
         # site (the chunks this pass wrote go when the memory is saved: save_gate_memory)
-        previous = None
-    wanted, found = _prepare(secrets, previous, store, public_names)
-    if found:
-        previous = None  # a new secret on the site online, or in a line stored from older sites
+        previous, wanted = None, got["wanted"]
+    else:
+        wanted, found = _prepare(secrets, previous, store, public_names)
+        if found:
+            previous = None  # a new secret on the site online, or in a line stored from older sites
     public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
     return _check_files(staging, secrets, kept, previous, store, version, public_names, online, kept_stamps,
                         (wanted, public))
