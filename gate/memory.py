@@ -661,7 +661,7 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
                 except Exception as exc:  # the child failed or died (killed for memory): made here
                     _log.warning("泄露检查的子进程失败, 个人信息改在本进程中准备: %s", str(exc).splitlines()[0])
                     got["wanted"], got["found"] = _prepare(secrets, previous, store, public_names)
-                got["public"] = PublicNames.of(public_names, got["wanted"].joined) if public_names else NO_PUBLIC_NAMES
+                got["public"] = _public(public_names, got["wanted"])
             return got["wanted"], got["public"]
 
         try:
@@ -680,9 +680,8 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
         wanted, found = _prepare(secrets, previous, store, public_names)
         if found:
             previous = None  # a new secret on the site online, or in a line stored from older sites
-    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
     return _check_files(staging, secrets, kept, previous, store, version, public_names, online, kept_stamps,
-                        (wanted, public))
+                        (wanted, _public(public_names, wanted)))
 
 
 def _multiline(secrets: dict[str, list[str]]) -> bool:
@@ -696,10 +695,13 @@ def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store
     wanted = _Secrets(secrets)
     if previous is None:
         return wanted, False
-    public = PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
     new = set(wanted.all())  # for a moment
     new.difference_update(previous.get("secrets", []))
-    return wanted, _found_in_store(store, previous["chunks"], wanted, new, public)
+    return wanted, _found_in_store(store, previous["chunks"], wanted, new, _public(public_names, wanted))
+
+
+def _public(public_names, wanted: _Secrets) -> PublicNames:
+    return PublicNames.of(public_names, wanted.joined) if public_names else NO_PUBLIC_NAMES
 
 
 def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
@@ -730,7 +732,7 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
     known = {kind: _Known([store.digests(c) for c in chunks if c["kind"] == kind]) for kind in ("t", "b")}
     batch = _Batch(store, known, *((wanted,) if callable(wanted) else wanted))
     multiline = set() if callable(wanted) else wanted[0].multiline
-    multiline_bytes = _Secrets.encoded(multiline, True) if multiline else []
+    multiline_bytes = wanted[0].encoded_all(multiline=True) if multiline else []
     leaks: list[Leak] = []
     scanned = sorted(set(stamps) - trusted)
     root = str(staging)
