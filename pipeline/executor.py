@@ -86,8 +86,8 @@ def _pool_context():
 
 class Ahead:
     """`map` run by a thread of this process while it does other work (it waits on the pool's
-    workers, holding no lock). `wait(done)` joins it, then calls `done(index, result)` in order
-    and returns the results, or raises what `map` raised."""
+    workers, holding no lock). `wait()` joins it and returns the results in order, or raises
+    what `map` raised."""
 
     def __init__(self, run: Callable[[], list]):
         import threading
@@ -107,15 +107,11 @@ class Ahead:
     def join(self) -> None:
         self._thread.join()
 
-    def wait(self, done: Callable[[int, Any], None] | None = None) -> list:
+    def wait(self) -> list:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        results = self._results or []
-        for i, result in enumerate(results):
-            if done:
-                done(i, result)
-        return results
+        return self._results or []
 
 
 class _Measured:

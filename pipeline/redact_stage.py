@@ -63,7 +63,7 @@ AHEAD_MAX = 1000
 
 
 @dataclass
-class Ahead:
+class SentAhead:
     """Records whose redaction started before the stage (`redact_ahead`): answers found in the
     cache, and the shards on their way back from the pool."""
     ids: set[str]
@@ -72,7 +72,7 @@ class Ahead:
     running: object | None  # pipeline.executor.Ahead
 
 
-def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, executor) -> Ahead | None:
+def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, executor) -> SentAhead | None:
     """Send the decisions of export files read anew (`fresh`: a daily build's new records) to
     the pool started ahead now, so that its worker redacts them while this process reads the
     memo of every other record: `redact_all` collects them. None when there is no such pool,
@@ -88,7 +88,7 @@ def redact_ahead(decisions: list[Decision], fresh: set[str], state: State, execu
     running = executor.map_ahead(sharding.redact_shard, _shards_for_workers(plan)) if plan else None
     if plan and running is None:
         return None
-    return Ahead({d.id for d in new}, results, plan, running)
+    return SentAhead({d.id for d in new}, results, plan, running)
 
 
 def _cached_or_key(d: Decision, state: State, results: dict) -> tuple[str, Decision] | None:
@@ -139,7 +139,7 @@ def _receive(plan: list, state: State, results: dict, bar) -> callable:
 def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, workers: int | None = None,
                ends: dict | None = None, executor=None, scheduler: str | None = None,
                shards: int | None = None, tokens: dict[str, str] | None = None,
-               ahead: Ahead | None = None) -> dict[str, Redacted]:
+               ahead: SentAhead | None = None) -> dict[str, Redacted]:
     """`executor`: None or 'local' (this machine), 'dask' (with `scheduler`), or an
     `pipeline.executor.Executor`. Only the cache misses leave this process, in shards of records
     of one organ and year (`pipeline.shards`); results are cached here as they come back.
