@@ -146,7 +146,8 @@ class _Secrets:
 
 
 def _candidates(text: str, keys: list[str], lengths=(2, 3, 4, 5, 6, 7, 8), bits: int = 26) -> list[str]:
-    """The keys that may occur in text (see _candidates_in); keys shorter than every length are kept."""
+    """The keys that may occur in text (see _candidates_in, `bits` at most); keys shorter than
+    every length are kept."""
     short = [k for k in keys if len(k) < min(lengths)]
     return short + _candidates_in(text, "\n".join(k for k in keys if len(k) >= min(lengths)), lengths, bits)
 
@@ -158,9 +159,15 @@ def _candidates_in(text: str, joined: str, lengths=(2, 3, 4, 5, 6, 7, 8), bits: 
     n-grams go into a bitmap of hashes, where a collision only keeps a key. An automaton of
     these costs far less than one of all 200,000 secrets when the text is a build's new lines
     (a number of 18 digits is kept only if its first 8 and last 8 digits occur). The keys come
-    as one string, so that nothing loops over them in Python."""
+    as one string, so that nothing loops over them in Python.
+
+    The bitmap has 8 places or more for each n-gram of the text, 2**bits at most: a build's new
+    lines (80,000 characters at 10k, ten new) make a bitmap of 8 MiB, not 64 MiB, every page
+    of which the first write costs (16,384 page faults: 0.17 s of a 0.21 s call, the rest of the
+    calls of a process 0.01 s), for 306 candidates of 215,629 secrets instead of 42."""
     import numpy as np
 
+    bits = min(bits, max(16, (8 * len(lengths) * len(text)).bit_length()))
     mask, prime = np.uint64((1 << bits) - 1), np.uint64(0x9E3779B97F4A7C15)
 
     def finish(h):
