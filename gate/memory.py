@@ -629,9 +629,44 @@ class _Batch:
         return kind == "t" and next(find_patterns(text), None) is not None
 
 
+class Prepared:
+    """This build's secrets being made ready in another process (`prepare_beside`): the child
+    (`join()` gives `_prepare`'s answer, `cancel()` ends it) and the memory it builds on."""
+
+    def __init__(self, child, previous: dict, secrets: dict[str, list[str]]):
+        self.child, self.previous, self.secrets = child, previous, secrets
+
+
+def _usable(previous: dict | None, store: _Store, version: str) -> dict | None:
+    """The memory of the site online, if this gate can build on it."""
+    if previous is not None and (previous.get("version") != version or _stale(previous)
+                                 or not store.complete(previous.get("chunks", []))):
+        return None
+    return previous
+
+
+def prepare_beside(secrets: dict[str, list[str]], previous: dict | None, folder: Path, version: str,
+                   public_names=(), beside=None) -> Prepared | None:
+    """Start making the secrets ready in another process, `beside(fn)` (see `check`), as soon as
+    they are all known: a build does it before it has finished rendering, while the other core
+    is idle. None when there is no memory to build on, a secret holds a line break, or no
+    process can be had (fork refused: `check` then does it all here, as without one)."""
+    store = _Store(folder)
+    prime_nfkc_table(folder)  # before the fork: the child normalises with it
+    previous = _usable(previous, store, version)
+    if beside is None or previous is None or _multiline(secrets):
+        return None
+    try:
+        return Prepared(beside(lambda: _prepare(secrets, previous, store, public_names)), previous, secrets)
+    except OSError as exc:
+        _log.warning("泄露检查未能另起进程准备个人信息, 改为在本进程中进行: %s", exc)
+        return None
+
+
 def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous: dict | None,
           folder: Path, version: str, public_names=(), online: Path | None = None,
-          kept_stamps: dict[str, str] | None = None, beside=None) -> tuple[list[Leak], dict]:
+          kept_stamps: dict[str, str] | None = None, beside=None,
+          prepared: Prepared | None = None) -> tuple[list[Leak], dict]:
     """Leaks in the new site and the memory to keep once it is online (see the module): the
     files in `staging`, and the files `kept` from the site `online` (pipeline/swap.py: a build
     over a site online writes only the files that change; `kept_stamps`: the stamps this build
@@ -643,21 +678,20 @@ def check(staging: Path, secrets: dict[str, list[str]], kept: set[str], previous
     `cancel()`s it (`pipeline.forked.start`). Given, and with a memory to build on, the secrets
     are normalised and compared with the memory's there while this process reads the files and
     finds their lines not seen before (at 10k, ~0.3 s each side); the lines are scanned once
-    both are done. Without it, or when a secret holds a line break (looked for while the files
-    are read), one after the other, as before; so too when the child cannot start or fails (it
-    is then done here, with a warning). The answer is the same."""
+    both are done. `prepared`: the same, started earlier by `prepare_beside` with these very
+    secrets and memory (`previous` is then the memory it was given). Without either, or when a
+    secret holds a line break (looked for while the files are read), one after the other, as
+    before; so too when the child cannot start or fails (it is then done here, with a warning).
+    The answer is the same."""
     staging = Path(staging)
     store = _Store(folder)
     prime_nfkc_table(folder)
-    if previous is not None and (previous.get("version") != version or _stale(previous)
-                                 or not store.complete(previous.get("chunks", []))):
-        previous = None
-    child = None
-    if beside is not None and previous is not None and not _multiline(secrets):
-        try:
-            child = beside(lambda: _prepare(secrets, previous, store, public_names))
-        except OSError as exc:  # no process to be had (fork refused): all of it here, as without one
-            _log.warning("泄露检查未能另起进程准备个人信息, 改为在本进程中进行: %s", exc)
+    if prepared is not None and prepared.secrets is not secrets:
+        raise ValueError("check(prepared=) was prepared for other secrets")
+    if prepared is None:
+        prepared = prepare_beside(secrets, previous, folder, version, public_names, beside)
+    previous = prepared.previous if prepared is not None else _usable(previous, store, version)
+    child = prepared.child if prepared is not None else None
     if child is not None:
         got: dict = {}
 

@@ -69,7 +69,20 @@ class Forked:
         self.pid, self._read = pid, read
 
     def join(self) -> Any:
-        """The child's answer; raises `ChildFailed` when it failed or died."""
+        """The child's answer; raises `ChildFailed` when it failed or died. Joined again, the same
+        answer (or failure): parts of one child's answer may be wanted at different places."""
+        if self.pid is None and hasattr(self, "_answer"):
+            if isinstance(self._answer, ChildFailed):
+                raise self._answer
+            return self._answer
+        try:
+            self._answer = self._join()
+        except ChildFailed as exc:
+            self._answer = exc
+            raise
+        return self._answer
+
+    def _join(self) -> Any:
         with os.fdopen(self._read, "rb") as f:
             data = f.read()
         _, status = os.waitpid(self.pid, 0)
