@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 from bench.build import TODAY, add_new_decisions  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-# stages timed inside "render" (they run in Pelican) or "gate" (its forked child): not added again to the top-level sum
-NESTED = {"pages", "progress", "search", "stats", "gate secrets"}
+# stages timed inside "render" (they run in Pelican) or in a forked child (the gate's, its listing of the site): not added again to the top-level sum
+NESTED = {"pages", "progress", "search", "stats", "gate secrets", "gate child start", "site listing"}
 
 
 def _run(code: Path, base: Path, work: Path) -> dict:

@@ -110,11 +110,17 @@ def _files(root: Path) -> list[str]:
     return [rel for rel, _ in site_files(root)]
 
 
-def apply(staging: Path, output: Path, kept: set[str]) -> None:
+def online_files(output: Path | str) -> list[str]:
+    """The files of the site online (relative paths), as `apply` reads them."""
+    return _files(output)
+
+
+def apply(staging: Path, output: Path, kept: set[str], online: list[str] | None = None) -> None:
     """Make the site online the new site: the files in `staging` and the files `kept` from the
-    site online (see the module). `staging` is gone afterwards."""
+    site online (see the module). `online`: the site online's files, if listed already
+    (`online_files`), else they are listed here. `staging` is gone afterwards."""
     written = set(_files(staging))
-    gone = sorted(rel for rel in _files(output) if rel not in kept and rel not in written)
+    gone = sorted(rel for rel in (_files(output) if online is None else online) if rel not in kept and rel not in written)
     note = staging / JOURNAL
     with open(note, "w", encoding="utf-8") as f:
         json.dump({"gone": gone}, f, ensure_ascii=False)

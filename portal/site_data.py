@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from records.model import ProgressRecord, PublicDecision, Withdrawal
 
@@ -26,6 +27,9 @@ class SiteData:
     timings: dict | None = None  # pipeline.timing.Timings: the stage generators time themselves
     # filled in by the generators, read back by the build (e.g. secrets the gate must look for)
     results: dict = field(default_factory=dict)
+    # called by the progress stage once it has added its secrets, the last stage to add any (the
+    # build starts the gate's child there: pipeline.GateChild)
+    secrets_known: Callable[[], None] | None = None
 
 
 def site_data(settings: dict) -> SiteData | None:

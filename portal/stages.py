@@ -66,6 +66,8 @@ class ProgressGenerator(_StageGenerator):
             label: [s for s in strings if (len(s) < shortest and s.isascii()) or s.replace(" ", "").replace("-", "").upper() not in public]
             for label, strings in result.secrets.items()
         } if public else result.secrets)
+        if self.data.secrets_known is not None:
+            self.data.secrets_known()
 
 
 class SearchGenerator(_StageGenerator):

@@ -100,3 +100,66 @@ def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, 
     with pytest.raises(forked.ChildFailed, match="OSError: disk full"):
         build(exports, out, state, **small)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_gate_child_starts_before_the_statistics_and_lists_the_site_for_the_swap(tmp_path, sample_exports,
+                                                                                     children, monkeypatch):
+    """A daily build forks the gate's child once the progress stage has added the last secrets
+    (pipeline.GateChild): the secrets are made ready while the statistics render, and the child
+    lists the site online, which the swap then uses instead of walking it. The site is the one a
+    full build of the same exports makes, and a page the new site drops leaves."""
+    from portal import stages
+
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-8", decision_no="榕公鼓（治）行罚决字〔2026〕908号",
+                                                      decided_on="2026-11-20")})
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state).swapped
+    page = out / "decisions" / "pen-t-8" / "index.html"
+    assert "908号" in page.read_text(encoding="utf-8")
+
+    real_run = stages.StatsGenerator.run
+    monkeypatch.setattr(stages.StatsGenerator, "run", lambda self, o, s: children.append("stats") or real_run(self, o, s))
+    shutil.rmtree(exports / "new")  # its page goes
+    write_exports(exports / "newer", {"m.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
+                                                        decided_on="2026-11-21")})
+    children.clear()
+    assert build(exports, out, state).swapped
+    assert children.index("gate secrets") < children.index("stats") and children.count("gate secrets") == 1
+    figures = json.loads((state / "logs" / "last-build.json").read_text())
+    assert {"site listing", "gate secrets", "gate child start"} <= figures["timings"].keys()
+    assert not page.exists() and (out / "decisions" / "pen-t-9" / "index.html").is_file()
+    (tmp_path / "full-state" / "progress").mkdir(parents=True)  # the same progress secret: the same encrypted files
+    shutil.copy2(state / "progress" / "secret", tmp_path / "full-state" / "progress" / "secret")
+    assert build(exports, tmp_path / "full", tmp_path / "full-state").swapped
+    assert same_tree(out, tmp_path / "full") == []
+
+
+def test_a_gate_child_made_for_other_secrets_is_ended_and_not_used(tmp_path, monkeypatch):
+    import gate.memory
+    from pipeline import GateChild
+    from pipeline.state import State
+
+    def prepared(secrets, previous, folder, version, public_names, beside):  # as if a memory were there
+        return gate.memory.Prepared(beside(lambda: time.sleep(60)), {}, secrets)
+
+    monkeypatch.setattr(gate.memory, "prepare_beside", prepared)
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "x.html").write_text("x", encoding="utf-8")
+    stage = {"progress (case=1)": ["Q1"]}
+    early = GateChild(State(tmp_path / "state"), site, set(), None)
+    early.start({"r": ["张三"], **stage}, stage)
+    child = early.child
+    assert early.for_gate({**stage, "stats (x)": ["李四"]}) is None  # a stage added one after it started
+    assert child.pid is None and early.online_files() is None  # ended; the swap walks the site itself
+
+    monkeypatch.setattr(gate.memory, "prepare_beside", lambda s, p, f, v, n, beside: gate.memory.Prepared(
+        beside(lambda: ("made", False)), {}, s))
+    early = GateChild(State(tmp_path / "state"), site, set(), None)
+    early.start({"r": ["张三"], **stage}, stage)
+    assert early.for_gate(dict(stage)) is early.prepared and early.prepared.child.join() == ("made", False)
+    assert early.online_files() == ["a/x.html"]
+    early.close()
