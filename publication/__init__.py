@@ -28,15 +28,20 @@ class Selection:
     ends: dict[str, date] = field(default_factory=dict)  # decision id -> last public day
 
 
+# made once: `select` normalises and slugs every record of the archive on every build
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "〔", "]": "〕", "［": "〔", "］": "〕"})
+_SPACES = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_no(number: str) -> str:
     """Decision numbers as typed by different systems: no spaces, one style of brackets."""
-    table = str.maketrans({"(": "（", ")": "）", "[": "〔", "]": "〕", "［": "〔", "］": "〕"})
-    return re.sub(r"\s+", "", number).translate(table)
+    return _SPACES.sub("", number).translate(_BRACKETS)
 
 
 def slug_for(record_id: str) -> str:
     """A URL segment from the source system's id: stable, never a name, never pinyin."""
-    slug = re.sub(r"[^a-z0-9]+", "-", record_id.lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", record_id.lower()).strip("-")
     if not slug or slug != record_id.lower().replace("_", "-").strip("-"):
         # ids with other characters get a short digest so that no text of the id leaks into URLs
         digest = hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:12]
