@@ -296,7 +296,8 @@ def _build(options: BuildOptions, pool) -> BuildReport:
     report = BuildReport()
     timed = report.timings
     with timed("unchanged check"):
-        inputs = manifest.inputs_digest(options)
+        exports_walk: list = []  # the exports' files as the fingerprint walked them: the loader's too
+        inputs = manifest.inputs_digest(options, exports_walk)
         saved = manifest.unchanged(options, inputs)
     if saved is not None:
         return _unchanged(options, report, saved)
@@ -320,7 +321,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
     state = State(options.state, options.cache_dir)
     with timed("load"):
         parse_cache = state.load_parse_cache(options.exports)
-        exports = load_exports(options.exports, parse_cache)
+        exports = load_exports(options.exports, parse_cache, exports_walk)
         # the new records go to the pool started ahead now: redacted while this process saves
         # the parse cache and reads the memo of all the others
         ahead = redact_ahead(exports.decisions, exports.fresh, state, pool)

@@ -68,17 +68,18 @@ def _keep_newest(records: list, key, exports: Exports) -> list:
     return [r for r in records if chosen.get(key(r)) is r]
 
 
-def load_exports(folder: Path, cache: dict | None = None) -> Exports:
+def load_exports(folder: Path, cache: dict | None = None, walked: list | None = None) -> Exports:
     """Read and validate every record under `folder`; never raises for bad input.
 
-    `cache` is the parse cache of `records.loader.read_exports` (kept by the build in --state).
+    `cache` is the parse cache of `records.loader.read_exports` (kept by the build in --state);
+    `walked`, what a walk of `folder` just found (`records.loader._export_entries`).
     """
     exports = Exports()
     folder = Path(folder)
     if not folder.is_dir():
         exports.problems.append(Problem(str(folder), "整个目录", None, "导出目录不存在"))
         return exports
-    raws, problems = read_exports(folder, cache)
+    raws, problems = read_exports(folder, cache, walked)
     exports.problems.extend(problems)
     decisions, progress = [], []
     tokens, origin, fresh = {}, folder.resolve(), set()  # fresh: the decisions validated now (by id())

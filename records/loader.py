@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,32 @@ def export_files(folder: Path) -> list[Path]:
     return [Path(path) for _, path, _ in _export_entries(folder)]
 
 
-def _export_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+def _is_export(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in EXPORT_SUFFIXES
+
+
+def _export_entries(folder: Path, walked: list | None = None) -> list[tuple[str, str, os.stat_result]]:
     """(label, path, stat) of every export file under `folder`, in the order of sorted Paths
     (part by part), as `Path.rglob("*")` finds them: folders linked to are not entered, files
     linked to count. One scandir per folder and one stat per file: the paths and stats of
-    `rglob`, `is_file` and `stat` cost ~0.4 s at 10k files on every build."""
+    `rglob`, `is_file` and `stat` cost ~0.4 s at 10k files on every build. `walked`: (relative
+    path, path, stat not following links) of everything but folders under `folder`, as a walk
+    that entered no linked folder found it (`pipeline.manifest`'s, for the build's fingerprint):
+    the same entries from that, with no walk of their own."""
+    if walked is not None:
+        chosen = []
+        for rel, path, st in walked:
+            if not _is_export(rel.rpartition("/")[2]):
+                continue
+            if stat.S_ISLNK(st.st_mode):  # a file linked to counts, with the file's own stat
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+            if stat.S_ISREG(st.st_mode):
+                chosen.append((rel.split("/"), path, st))
+        chosen.sort(key=lambda f: f[0])
+        return [("/".join(parts), path, st) for parts, path, st in chosen]
     found: list[tuple[list[str], str, os.stat_result]] = []
     stack: list[tuple[list[str], str]] = [([], str(folder))]
     while stack:
@@ -47,8 +69,7 @@ def _export_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
             for entry in entries:
                 if entry.is_dir() and not entry.is_symlink():
                     stack.append(([*parts, entry.name], entry.path))
-                elif (not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in EXPORT_SUFFIXES
-                      and entry.is_file()):
+                elif _is_export(entry.name) and entry.is_file():
                     found.append(([*parts, entry.name], entry.path, entry.stat()))
     found.sort(key=lambda f: f[0])
     return [("/".join(parts), path, st) for parts, path, st in found]
@@ -92,8 +113,9 @@ def read_file(path: Path, label: str) -> tuple[list[RawRecord], list[Problem]]:
     return records, problems
 
 
-def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecord], list[Problem]]:
-    """All raw records under `folder`, with file labels relative to it.
+def read_exports(folder: Path, cache: dict | None = None, walked: list | None = None) -> tuple[list[RawRecord], list[Problem]]:
+    """All raw records under `folder`, with file labels relative to it (`walked`: see
+    `_export_entries`).
 
     `cache` (label -> ("size:mtime_ns:ctime_ns:inode", records, problems)) lets a rebuild skip
     parsing files that did not change; it is updated in place, and files that are gone leave it.
@@ -103,9 +125,9 @@ def read_exports(folder: Path, cache: dict | None = None) -> tuple[list[RawRecor
     records: list[RawRecord] = []
     problems: list[Problem] = []
     seen = set()
-    for label, path, stat in _export_entries(folder):
+    for label, path, st in _export_entries(folder, walked):
         seen.add(label)
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+        stamp = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
         entry = cache.get(label) if cache is not None else None
         if entry is not None and entry[0] == stamp:
             found, wrong = entry[1], entry[2]

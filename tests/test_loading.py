@@ -27,6 +27,32 @@ def test_yaml_json_single_and_list_any_depth(tmp_path):
     assert c.decided_on == date(2026, 1, 2)  # unquoted YAML date and quoted string both load
 
 
+def test_the_files_the_fingerprint_walked_are_the_files_the_loader_finds(tmp_path):
+    """The build hands the loader what its fingerprint's walk of the exports found
+    (`pipeline.manifest`), instead of a second walk: the same files, stats and order, whatever
+    links, hidden files and other names the folder holds."""
+    import os
+
+    from pipeline import manifest
+    from records.loader import _export_entries
+
+    exports = write_exports(tmp_path / "exports", {
+        "b/one.yaml": penalty(id="A"), "a/two.json": [penalty(id="B")], ".hidden.yaml": penalty(id="H"),
+        "notes.txt": "not an export", "a/.x/three.YML": penalty(id="C"),
+    })
+    elsewhere = write_exports(tmp_path / "elsewhere", {"four.yaml": penalty(id="D"), "sub/five.yaml": penalty(id="E")})
+    os.symlink(elsewhere / "four.yaml", exports / "linked.yaml")  # a file linked to counts
+    os.symlink(elsewhere / "sub", exports / "linked-folder")  # a folder linked to is not entered
+    os.symlink(tmp_path / "missing.yaml", exports / "dangling.yaml")
+    os.mkfifo(exports / "pipe.yaml")
+    walked: list = []
+    manifest.tree_digest(exports, ctime=True, files=walked)
+    found = _export_entries(exports)
+    assert [label for label, _, _ in found] == ["a/.x/three.YML", "a/two.json", "b/one.yaml", "linked.yaml"]
+    assert _export_entries(exports, walked) == found
+    assert sorted(d.id for d in load_exports(exports, walked=walked).decisions) == ["A", "B", "C", "D"]
+
+
 def test_demo_exports_load_without_problems():
     loaded = load_exports(ROOT / "samples" / "demo")
     assert loaded.problems == []
