@@ -114,14 +114,21 @@ def _gate_version() -> str:
     return h.hexdigest()
 
 
+# The gate's child is forked during the rendering only by a build that holds less than this: the
+# search child may still run then, and three processes that share the build's pages copy what the
+# build writes (100k, ten new: all processes at once 4,466-4,599 MiB, against 2,956-3,229 MiB
+# with the child forked at the gate). A 10k daily build holds ~300 MiB (all at once ~590 MiB).
+EARLY_GATE_MAX_MIB = 1024
+
+
 class GateChild:
     """One child forked as soon as every secret is known (after the progress stage, while this
     process renders the statistics on one core and the other is idle): it makes the gate's
     secrets ready (`gate.memory.prepare_beside`), then lists the files of the site online for the
     swap (`pipeline.swap.apply`), which would otherwise walk them after the gate (28,500 files in
     10,000 folders at 10k: 0.17 s). Only over a site online whose gate memory this gate can build
-    on, and only where this process may fork; otherwise the gate forks its own child as it starts,
-    or does it all here (see `_gate`). The listing is taken a moment before the swap instead of
+    on, only where this process may fork, and only while it holds under `EARLY_GATE_MAX_MIB`;
+    otherwise the gate forks its own child as it starts, or does it all here (see `_gate`). The listing is taken a moment before the swap instead of
     at it: a file put into the site by hand in that moment stays until the next build."""
 
     def __init__(self, state: State, output: Path, public_names: set[str], timed):
@@ -132,8 +139,11 @@ class GateChild:
     def start(self, secrets: dict[str, list[str]], stage_secrets: dict) -> None:
         from gate.memory import prepare_beside
         from pipeline import forked, swap
+        from pipeline.timing import resident_mib
 
-        if not forked.may_fork():
+        if self.child is not None or not forked.may_fork():  # one child a build
+            return
+        if resident_mib() >= EARLY_GATE_MAX_MIB:  # the gate forks its own child, as it starts
             return
         output = str(self.output)
 
@@ -172,8 +182,8 @@ class GateChild:
     def close(self) -> None:
         """Record the child's figures if it answered, end it if it did not."""
         if self.child is not None:
-            if self.child.pid is None:
-                if self.timed is not None and hasattr(self.child, "_answer") and not isinstance(self.child._answer, Exception):
+            if self.child.answered:
+                if self.timed is not None:
                     self.timed.record(self.child.stage, self.child.wall, self.child.cpu, self.child.peak_kib / 1024)
             else:
                 self.child.cancel()
@@ -312,7 +322,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
     from pipeline.memory import give_back
     from pipeline.redact_stage import redact_ahead, redact_all
     from pipeline.render import render_site
-    from pipeline.state import State
+    from pipeline.state import State, secrets_digest
     from portal.site_data import SiteData
     from publication import select
     from records import load_exports
@@ -406,9 +416,9 @@ def _build(options: BuildOptions, pool) -> BuildReport:
         if data.previous_output is not None:
             with timed("keep unchanged"):
                 _keep_unchanged(staging, data.previous_output, kept)
-        # What redaction and rendering let go, handed back before the gate adds its own (10k cold:
-        # 620 -> 416 MiB held). Not after redaction: rendering reuses that (a trim there changed no
-        # later figure).
+        # What redaction and rendering let go, handed back before the gate adds its own, by a
+        # process that holds 1 GiB or more (pipeline.memory: 10k cold, 620 -> 416 MiB held; 100k,
+        # 2-3 GiB). Not after redaction: rendering reuses that (a trim there changed no later figure).
         with timed("give back memory"):
             give_back()
         with timed("gate"):
@@ -448,9 +458,10 @@ def _build(options: BuildOptions, pool) -> BuildReport:
         for d in decisions:
             if d.id in carried:
                 _, found, end = carried[d.id]
+                entries[d.id] = (d, found, end, secrets_digest(found))
             else:
-                found, end = redacted[d.id].secrets, sel.ends[d.id].isoformat()
-            entries[d.id] = (d, found, end)
+                r = redacted[d.id]
+                entries[d.id] = (d, r.secrets, sel.ends[d.id].isoformat(), r.secrets_digest or secrets_digest(r.secrets))
         state.save_published(entries)
         manifest.save(options, inputs, _summary(report), gate_memory.get("files"))
     _write_figures(options, report)

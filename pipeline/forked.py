@@ -82,6 +82,11 @@ class Forked:
             raise
         return self._answer
 
+    @property
+    def answered(self) -> bool:
+        """Joined, with an answer (its figures are then the child's)."""
+        return self.pid is None and not isinstance(getattr(self, "_answer", None), (ChildFailed, type(None)))
+
     def _join(self) -> Any:
         with os.fdopen(self._read, "rb") as f:
             data = f.read()

@@ -19,8 +19,10 @@ from pipeline import forked
 
 def test_a_child_answers_with_plain_data_and_its_figures():
     child = forked.start(lambda: {"made": [1, 2, 3]}, "测试", "test")
+    assert not child.answered
     assert child.join() == {"made": [1, 2, 3]}
     assert child.wall >= 0 and child.cpu >= 0 and child.peak_kib > 0
+    assert child.answered and child.join() == {"made": [1, 2, 3]}  # joined again: the same answer
 
 
 def test_a_child_that_fails_is_raised_with_its_traceback():
@@ -28,6 +30,9 @@ def test_a_child_that_fails_is_raised_with_its_traceback():
     with pytest.raises(forked.ChildFailed, match="测试: ZeroDivisionError") as failed:
         child.join()
     assert "Traceback" in str(failed.value)
+    with pytest.raises(forked.ChildFailed, match="ZeroDivisionError"):  # joined again: the same failure
+        child.join()
+    assert not child.answered
 
 
 def test_a_child_no_longer_wanted_is_ended():
@@ -163,3 +168,27 @@ def test_a_gate_child_made_for_other_secrets_is_ended_and_not_used(tmp_path, mon
     assert early.for_gate(dict(stage)) is early.prepared and early.prepared.child.join() == ("made", False)
     assert early.online_files() == ["a/x.html"]
     early.close()
+
+
+def test_a_build_that_holds_much_forks_the_gate_child_at_the_gate(tmp_path, sample_exports, children, monkeypatch):
+    """Above `EARLY_GATE_MAX_MIB` held, the gate's child is forked as the gate starts, once the
+    search child is done (three processes sharing a large build's pages copy too much of it),
+    and the swap walks the site itself; the site is the same."""
+    import pipeline
+    from portal import stages
+
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state).swapped
+    real_run = stages.StatsGenerator.run
+    monkeypatch.setattr(stages.StatsGenerator, "run", lambda self, o, s: children.append("stats") or real_run(self, o, s))
+    monkeypatch.setattr(pipeline, "EARLY_GATE_MAX_MIB", 0)
+    write_exports(exports / "newer", {"m.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
+                                                        decided_on="2026-11-21")})
+    children.clear()
+    assert build(exports, out, state).swapped
+    assert children.index("stats") < children.index("gate secrets") and children.count("gate secrets") == 1
+    figures = json.loads((state / "logs" / "last-build.json").read_text())
+    assert "site listing" not in figures["timings"] and "gate secrets" in figures["timings"]
+    assert (out / "decisions" / "pen-t-9" / "index.html").is_file()
