@@ -34,7 +34,7 @@ def _peak_mib() -> float:
     return max(me, kids, _workers["peak_kib"]) / 1024
 
 
-def _resident_mib() -> float:
+def resident_mib() -> float:
     """What this process holds now (MiB), not its peak: what a stage left for the next ones."""
     try:
         with open("/proc/self/statm") as f:
@@ -64,4 +64,4 @@ class Timings(dict):
             entry["wall"] += time.perf_counter() - wall
             entry["cpu"] += _cpu() - cpu
             entry["peak_mib"] = max(entry["peak_mib"], _peak_mib())
-            entry["rss_mib"] = _resident_mib()
+            entry["rss_mib"] = resident_mib()

@@ -56,7 +56,7 @@ def test_an_emptied_bucket_leaves_no_file(tmp_path):
 def test_published_entries_are_rewritten_only_where_they_changed_and_read_by_id(tmp_path):
     from datetime import date
 
-    from pipeline.state import State, published_entries
+    from pipeline.state import State, published_entries, secrets_digest
     from records.model import PublicDecision
 
     def decision(i, text="正文"):
@@ -64,13 +64,16 @@ def test_published_entries_are_rewritten_only_where_they_changed_and_read_by_id(
                               organ="某机关", text_html=text, text_plain=text, parties=[], names_natural_person=False,
                               content_hash=f"h{i}{text}")
 
+    def entry(d, secrets, end):
+        return d, secrets, end, secrets_digest(secrets)
+
     state = State(tmp_path / "state")
-    records = {f"P-{i}": (decision(i), [f"张{i}"], "2027-01-01") for i in range(600)}
+    records = {f"P-{i}": entry(decision(i), [f"张{i}"], "2027-01-01") for i in range(600)}
     state.save_published(records)
     files = _mtimes_json(state.published_dir)
     assert published_entries(tmp_path / "state")["P-5"]["secrets"] == ["张5"]
 
-    records["P-7"] = (decision(7, "改过的正文"), ["张7"], "2027-01-01")
+    records["P-7"] = entry(decision(7, "改过的正文"), ["张7"], "2027-01-01")
     del records["P-9"]
     state.save_published(records)
     changed = {name for name, t in _mtimes_json(state.published_dir).items() if files.get(name) != t}
@@ -115,18 +118,25 @@ def test_a_cache_file_cut_short_by_a_crash_is_read_as_missing(tmp_path):
 
 def test_a_published_entry_s_signature_is_the_cache_key_of_its_parts():
     """`_signature` spells out cache_key without `plain` (it runs for every decision of every
-    build): the same digest, so the published state of earlier builds stays valid."""
+    build), with the secrets as their digest, made when they were found; a change of any part,
+    of one secret too, changes it."""
     from datetime import date
     from types import SimpleNamespace
 
-    from pipeline.state import _signature, cache_key
+    from pipeline.state import _signature, cache_key, secrets_digest
 
+    secrets = ["张三", "13912345678", "福州市鼓楼区五一路 8 号"]
+    assert secrets_digest(secrets) == cache_key(secrets)
+    seen = set()
     for reviewed_by, reviews, end in ((["fy-1", "fy-2"], None, "2027-01-01"), ([], "pen-3", None)):
         d = SimpleNamespace(content_hash="c0ffee", first_published_on=date(2026, 11, 2), reviewed_by=reviewed_by,
                             reviews=reviews, id="PEN-1")
-        secrets = ["张三", "13912345678", "福州市鼓楼区五一路 8 号"]
-        assert _signature(d, secrets, end) == cache_key(d.content_hash, d.first_published_on, d.reviewed_by,
-                                                        d.reviews, d.id, secrets, end)
+        for found in (secrets, secrets[:2], [*secrets[:2], "福州市鼓楼区五一路 9 号"]):
+            signature = _signature(d, secrets_digest(found), end)
+            assert signature == cache_key(d.content_hash, d.first_published_on, d.reviewed_by, d.reviews, d.id,
+                                          secrets_digest(found), end)
+            seen.add(signature)
+    assert len(seen) == 6
 
 
 def test_the_gate_memory_reads_back_and_a_damaged_or_other_one_is_no_memory(tmp_path):
@@ -176,3 +186,15 @@ def test_a_build_leaves_nothing_frozen(tmp_path):
     write_exports(exports, {"b.yaml": penalty(id="PEN-T-2", decision_no="榕公鼓（治）行罚决字〔2026〕902号")})
     assert build(exports, tmp_path / "out", tmp_path / "state").swapped  # loads both caches
     assert gc.get_freeze_count() == 0
+
+
+def test_memory_is_handed_back_only_by_a_process_that_holds_much():
+    """`give_back` collects and trims only above its threshold: below it, the time is all it
+    would cost (a daily build at 10k holds ~300 MiB)."""
+    from pipeline.memory import give_back
+    from pipeline.timing import resident_mib
+
+    held = resident_mib()
+    assert held > 0
+    assert give_back(min_mib=held * 4) is False
+    assert give_back(min_mib=1) is True
