@@ -17,6 +17,7 @@ POOL_THRESHOLD = 64
 class Redacted:
     public: PublicDecision
     secrets: list[str]
+    secrets_digest: str = ""  # pipeline.state.secrets_digest(secrets), kept with them in the memo
 
 
 def redaction_data(r) -> dict:
@@ -150,7 +151,7 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
     `ahead`: the records `redact_ahead` started on, collected here."""
     from pipeline import shards as sharding
     from pipeline.executor import make_executor
-    from pipeline.state import Buckets
+    from pipeline.state import Buckets, secrets_digest
     from redaction import RULES_VERSION
 
     ends = ends or {}
@@ -197,7 +198,8 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
                 pool.close()
     out = {
         d.id: remembered[d.id][2] if d.id in remembered
-        else Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], ends.get(d.id)), results[d.id]["secrets"])
+        else Redacted(to_public(d, _Result(results[d.id]), slugs[d.id], ends.get(d.id)), results[d.id]["secrets"],
+                      secrets_digest(results[d.id]["secrets"]))
         for d in decisions
     }
     # remembered before the build links and dates the public decisions (it changes them in place);
