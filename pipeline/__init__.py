@@ -136,14 +136,19 @@ class GateChild:
         self.version = _gate_version()
         self.prepared = self.child = self.made_with = None
 
+    def may_start(self) -> bool:
+        """Whether `start` would fork: one child a build, where this process may fork and holds
+        under `EARLY_GATE_MAX_MIB` (else the gate forks its own child, as it starts)."""
+        from pipeline import forked
+        from pipeline.timing import resident_mib
+
+        return self.child is None and forked.may_fork() and resident_mib() < EARLY_GATE_MAX_MIB
+
     def start(self, secrets: dict[str, list[str]], stage_secrets: dict) -> None:
         from gate.memory import prepare_beside
         from pipeline import forked, swap
-        from pipeline.timing import resident_mib
 
-        if self.child is not None or not forked.may_fork():  # one child a build
-            return
-        if resident_mib() >= EARLY_GATE_MAX_MIB:  # the gate forks its own child, as it starts
+        if not self.may_start():
             return
         output = str(self.output)
 
@@ -391,6 +396,8 @@ def _build(options: BuildOptions, pool) -> BuildReport:
         made_early: dict = {}
         if early is not None:
             def secrets_known() -> None:  # called by the progress stage, the last to add secrets
+                if not early.may_start():  # (100k: the secrets' dict alone is 0.2 s, made again at the gate)
+                    return
                 with timed("gate child start"):  # inside the progress stage's own figures
                     made_early["secrets"] = gate_secrets()
                     early.start(made_early["secrets"], data.results.get("secrets", {}))
