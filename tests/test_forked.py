@@ -113,8 +113,6 @@ def test_the_gate_child_starts_before_the_statistics_and_lists_the_site_for_the_
     (pipeline.GateChild): the secrets are made ready while the statistics render, and the child
     lists the site online, which the swap then uses instead of walking it. The site is the one a
     full build of the same exports makes, and a page the new site drops leaves."""
-    from portal import stages
-
     exports = tmp_path / "exports"
     shutil.copytree(sample_exports, exports)
     write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-8", decision_no="榕公鼓（治）行罚决字〔2026〕908号",
@@ -124,17 +122,11 @@ def test_the_gate_child_starts_before_the_statistics_and_lists_the_site_for_the_
     page = out / "decisions" / "pen-t-8" / "index.html"
     assert "908号" in page.read_text(encoding="utf-8")
 
-    real_run = stages.StatsGenerator.run
-    monkeypatch.setattr(stages.StatsGenerator, "run", lambda self, o, s: children.append("stats") or real_run(self, o, s))
     shutil.rmtree(exports / "new")  # its page goes
-    write_exports(exports / "newer", {"m.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
-                                                        decided_on="2026-11-21")})
-    children.clear()
-    assert build(exports, out, state).swapped
+    timings = _daily_build_with_stats_marked(exports, out, state, children, monkeypatch)
     assert children.index("gate secrets") < children.index("stats") and children.count("gate secrets") == 1
-    figures = json.loads((state / "logs" / "last-build.json").read_text())
-    assert {"site listing", "gate secrets", "gate child start"} <= figures["timings"].keys()
-    assert not page.exists() and (out / "decisions" / "pen-t-9" / "index.html").is_file()
+    assert {"site listing", "gate secrets", "gate child start"} <= timings.keys()
+    assert not page.exists()
     (tmp_path / "full-state" / "progress").mkdir(parents=True)  # the same progress secret: the same encrypted files
     shutil.copy2(state / "progress" / "secret", tmp_path / "full-state" / "progress" / "secret")
     assert build(exports, tmp_path / "full", tmp_path / "full-state").swapped
@@ -175,20 +167,27 @@ def test_a_build_that_holds_much_forks_the_gate_child_at_the_gate(tmp_path, samp
     search child is done (three processes sharing a large build's pages copy too much of it),
     and the swap walks the site itself; the site is the same."""
     import pipeline
-    from portal import stages
 
     exports = tmp_path / "exports"
     shutil.copytree(sample_exports, exports)
     out, state = tmp_path / "out", tmp_path / "state"
     assert build(exports, out, state).swapped
+    monkeypatch.setattr(pipeline, "EARLY_GATE_MAX_MIB", 0)
+    timings = _daily_build_with_stats_marked(exports, out, state, children, monkeypatch)
+    assert children.index("stats") < children.index("gate secrets") and children.count("gate secrets") == 1
+    assert not {"site listing", "gate child start"} & timings.keys() and "gate secrets" in timings
+
+
+def _daily_build_with_stats_marked(exports, out, state, children, monkeypatch) -> dict:
+    """A build of one more new decision, with the statistics stage's start among `children`
+    (the forks, in order); its figures."""
+    from portal import stages
+
     real_run = stages.StatsGenerator.run
     monkeypatch.setattr(stages.StatsGenerator, "run", lambda self, o, s: children.append("stats") or real_run(self, o, s))
-    monkeypatch.setattr(pipeline, "EARLY_GATE_MAX_MIB", 0)
     write_exports(exports / "newer", {"m.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
                                                         decided_on="2026-11-21")})
     children.clear()
     assert build(exports, out, state).swapped
-    assert children.index("stats") < children.index("gate secrets") and children.count("gate secrets") == 1
-    figures = json.loads((state / "logs" / "last-build.json").read_text())
-    assert not {"site listing", "gate child start"} & figures["timings"].keys() and "gate secrets" in figures["timings"]
     assert (out / "decisions" / "pen-t-9" / "index.html").is_file()
+    return json.loads((state / "logs" / "last-build.json").read_text())["timings"]
