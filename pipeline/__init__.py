@@ -123,13 +123,14 @@ EARLY_GATE_MAX_MIB = 1024
 
 class GateChild:
     """One child forked as soon as every secret is known (after the progress stage, while this
-    process renders the statistics on one core and the other is idle): it makes the gate's
-    secrets ready (`gate.memory.prepare_beside`), then lists the files of the site online for the
-    swap (`pipeline.swap.apply`), which would otherwise walk them after the gate (28,500 files in
-    10,000 folders at 10k: 0.17 s). Only over a site online whose gate memory this gate can build
-    on, only where this process may fork, and only while it holds under `EARLY_GATE_MAX_MIB`;
-    otherwise the gate forks its own child as it starts, or does it all here (see `_gate`). The listing is taken a moment before the swap instead of
-    at it: a file put into the site by hand in that moment stays until the next build."""
+    process renders the statistics; the search child, if still running, shares the other core):
+    it makes the gate's secrets ready (`gate.memory.prepare_beside`), then lists the files of the
+    site online for the swap (`pipeline.swap.apply`), which would otherwise walk them after the
+    gate (28,500 files in 10,000 folders at 10k: 0.17 s). Only over a site online whose gate
+    memory this gate can build on, only where this process may fork, and only while it holds
+    under `EARLY_GATE_MAX_MIB`; otherwise the gate forks its own child as it starts, or does it
+    all here (see `_gate`). The listing is taken a moment before the swap instead of at it: a
+    file put into the site by hand in that moment stays until the next build."""
 
     def __init__(self, state: State, output: Path, public_names: set[str], timed):
         self.state, self.output, self.public_names, self.timed = state, output, public_names, timed
