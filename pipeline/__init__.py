@@ -14,11 +14,15 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import manifest
 from pipeline.state import atomic_write
 from pipeline.timing import Timings
 from records.model import Problem, PublicDecision, plain
+
+if TYPE_CHECKING:
+    from pipeline.state import State
 
 # The stages (Pelican, whoosh, matplotlib, the tagger …) are imported by `build` only when it
 # has work to do: a rebuild with nothing changed stops before any of them (pipeline/manifest.py).
