@@ -194,7 +194,7 @@ class GateChild:
         if self.child is not None:
             if self.child.answered:
                 if self.timed is not None:
-                    self.timed.record(self.child.stage, self.child.wall, self.child.cpu, self.child.peak_kib / 1024)
+                    self.timed.record_child(self.child)
             else:
                 self.child.cancel()
         self.prepared = self.child = None
@@ -244,7 +244,7 @@ def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: S
     finally:
         for child in children:
             if timed is not None and child.pid is None:  # joined: its figures are the build's
-                timed.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
+                timed.record_child(child)
 
 
 def _summary(report: BuildReport) -> dict:
@@ -398,14 +398,12 @@ def _build(options: BuildOptions, pool) -> BuildReport:
             return secrets
 
         early = GateChild(state, output, public_names, timed) if data.previous_output is not None else None
-        made_early: dict = {}
         if early is not None:
             def secrets_known() -> None:  # called by the progress stage, the last to add secrets
                 if not early.may_start():  # (100k: the secrets' dict alone is 0.2 s, made again at the gate)
                     return
                 with timed("gate child start"):  # inside the progress stage's own figures
-                    made_early["secrets"] = gate_secrets()
-                    early.start(made_early["secrets"], data.results.get("secrets", {}))
+                    early.start(gate_secrets(), data.results.get("secrets", {}))
 
             data.secrets_known = secrets_known
     # What the build holds from here to its end (the public decisions, caches, the redactions
@@ -421,7 +419,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
             finally:
                 pool.close()
         prepared = early.for_gate(data.results.get("secrets", {})) if early is not None else None
-        secrets = made_early["secrets"] if prepared is not None else gate_secrets()
+        secrets = prepared.secrets if prepared is not None else gate_secrets()
         kept = data.results.setdefault("kept_files", set())
         if not (staging / "index.html").is_file() and "index.html" not in kept:  # an empty site passes the gate: never swap it in
             raise PublishError(f"渲染结果缺少首页 ({staging / 'index.html'}); 原网站保持不变")
@@ -473,7 +471,7 @@ def _build(options: BuildOptions, pool) -> BuildReport:
                 entries[d.id] = (d, found, end, secrets_digest(found))
             else:
                 r = redacted[d.id]
-                entries[d.id] = (d, r.secrets, sel.ends[d.id].isoformat(), r.secrets_digest or secrets_digest(r.secrets))
+                entries[d.id] = (d, r.secrets, sel.ends[d.id].isoformat(), r.secrets_digest)
         state.save_published(entries)
         manifest.save(options, inputs, _summary(report), gate_memory.get("files"))
     _write_figures(options, report)

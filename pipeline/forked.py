@@ -30,6 +30,9 @@ class ChildFailed(RuntimeError):
     pass
 
 
+_NOT_JOINED = object()
+
+
 def _usage(who: int) -> tuple[float, int]:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
@@ -43,6 +46,7 @@ class Forked:
         self.name, self.stage = name, stage
         self.wall = self.cpu = 0.0
         self.peak_kib = 0
+        self._answer: Any = _NOT_JOINED  # the answer, or the ChildFailed, once joined
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child
@@ -71,7 +75,7 @@ class Forked:
     def join(self) -> Any:
         """The child's answer; raises `ChildFailed` when it failed or died. Joined again, the same
         answer (or failure): parts of one child's answer may be wanted at different places."""
-        if self.pid is None and hasattr(self, "_answer"):
+        if self._answer is not _NOT_JOINED:
             if isinstance(self._answer, ChildFailed):
                 raise self._answer
             return self._answer
@@ -85,7 +89,7 @@ class Forked:
     @property
     def answered(self) -> bool:
         """Joined, with an answer (its figures are then the child's)."""
-        return self.pid is None and not isinstance(getattr(self, "_answer", None), (ChildFailed, type(None)))
+        return self._answer is not _NOT_JOINED and not isinstance(self._answer, ChildFailed)
 
     def _join(self) -> Any:
         with os.fdopen(self._read, "rb") as f:

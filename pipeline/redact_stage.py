@@ -17,7 +17,7 @@ POOL_THRESHOLD = 64
 class Redacted:
     public: PublicDecision
     secrets: list[str]
-    secrets_digest: str = ""  # pipeline.state.secrets_digest(secrets), kept with them in the memo
+    secrets_digest: str  # pipeline.state.secrets_digest(secrets), kept with them in the memo
 
 
 def redaction_data(r) -> dict:

@@ -80,7 +80,7 @@ def join_children(data: SiteData) -> None:
                     into.update(value)
             children.pop(0)
             if data.timings is not None:
-                data.timings.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
+                data.timings.record_child(child)
     finally:
         for child in children:
             child.cancel()

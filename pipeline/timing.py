@@ -54,6 +54,10 @@ class Timings(dict):
         entry["cpu"] += cpu
         entry["peak_mib"] = max(entry["peak_mib"], peak_mib)
 
+    def record_child(self, child) -> None:
+        """A joined forked child's own figures (`pipeline.forked.Forked`), under its stage."""
+        self.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
+
     @contextmanager
     def __call__(self, stage: str):
         wall, cpu = time.perf_counter(), _cpu()

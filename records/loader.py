@@ -47,21 +47,13 @@ def _export_entries(folder: Path, walked: list | None = None) -> list[tuple[str,
     path, path, stat not following links) of everything but folders under `folder`, as a walk
     that entered no linked folder found it (`pipeline.manifest`'s, for the build's fingerprint):
     the same entries from that, with no walk of their own."""
-    if walked is not None:
-        chosen = []
-        for rel, path, st in walked:
-            if not _is_export(rel.rpartition("/")[2]):
-                continue
-            if stat.S_ISLNK(st.st_mode):  # a file linked to counts, with the file's own stat
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-            if stat.S_ISREG(st.st_mode):
-                chosen.append((rel.split("/"), path, st))
-        chosen.sort(key=lambda f: f[0])
-        return [("/".join(parts), path, st) for parts, path, st in chosen]
-    found: list[tuple[list[str], str, os.stat_result]] = []
+    found = _walk(folder) if walked is None else _from_walk(walked)
+    found.sort(key=lambda f: f[0])
+    return [("/".join(parts), path, st) for parts, path, st in found]
+
+
+def _walk(folder: Path) -> list[tuple[list[str], str, os.stat_result]]:
+    found = []
     stack: list[tuple[list[str], str]] = [([], str(folder))]
     while stack:
         parts, where = stack.pop()
@@ -71,8 +63,22 @@ def _export_entries(folder: Path, walked: list | None = None) -> list[tuple[str,
                     stack.append(([*parts, entry.name], entry.path))
                 elif _is_export(entry.name) and entry.is_file():
                     found.append(([*parts, entry.name], entry.path, entry.stat()))
-    found.sort(key=lambda f: f[0])
-    return [("/".join(parts), path, st) for parts, path, st in found]
+    return found
+
+
+def _from_walk(walked: list) -> list[tuple[list[str], str, os.stat_result]]:
+    found = []
+    for rel, path, st in walked:
+        if not _is_export(rel.rpartition("/")[2]):
+            continue
+        if stat.S_ISLNK(st.st_mode):  # a file linked to counts, with the file's own stat
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+        if stat.S_ISREG(st.st_mode):
+            found.append((rel.split("/"), path, st))
+    return found
 
 
 def read_file(path: Path, label: str) -> tuple[list[RawRecord], list[Problem]]:
