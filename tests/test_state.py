@@ -198,3 +198,31 @@ def test_memory_is_handed_back_only_by_a_process_that_holds_much():
     assert held > 0
     assert give_back(min_mib=held * 4) is False
     assert give_back(min_mib=1) is True
+
+
+def test_a_record_s_small_parts_are_pickled_as_their_fields_and_older_pickles_still_read():
+    """Slots dataclasses are unpickled by calling the class (records/model.py
+    `_unpickled_by_init`): the same objects, and a cache written the way Python pickles a slots
+    dataclass by itself (a new object, then its state through `__setstate__`) is still read."""
+    import copyreg
+    import io
+    import pickle
+    from datetime import datetime
+
+    from records.model import Penalty, ProgressEvent, PublicParty, Source
+
+    objects = [Source("penalty/a.yaml", 2, datetime(2026, 11, 20, 8)), Source("b.json"), Penalty("fine", 500.0),
+               Penalty("detention", days=5, item="x"), ProgressEvent(datetime(2026, 11, 2), "受理", "已受理"),
+               PublicParty("party", "person", "张某甲"), PublicParty("party", "organization", "某公司", "91350100M000100Y43")]
+    assert pickle.loads(pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL)) == objects
+
+    class Older(pickle.Pickler):
+        def reducer_override(self, obj):
+            if type(obj) in {Source, Penalty, ProgressEvent, PublicParty}:
+                return copyreg.__newobj__, (type(obj),), obj.__getstate__()
+            return NotImplemented
+
+    buffer = io.BytesIO()
+    Older(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(objects)
+    assert buffer.getvalue() != pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(buffer.getvalue()) == objects
