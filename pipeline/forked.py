@@ -120,3 +120,28 @@ class Forked:
 
 def start(fn: Callable[[], Any], name: str, stage: str) -> Forked:
     return Forked(fn, name, stage)
+
+
+class Once:
+    """A piece of work that the build or a child forked after this was made does, whichever
+    comes to it first: a pipe holding one byte, shared by the fork; `take()` reads it, and only
+    one reader can get it (a read of one byte from a pipe is atomic)."""
+
+    def __init__(self):
+        self._read, write = os.pipe()
+        os.write(write, b"1")
+        os.close(write)
+        os.set_blocking(self._read, False)
+
+    def take(self) -> bool:
+        """True for the one process that takes the work; False for every other, and after close."""
+        try:
+            return os.read(self._read, 1) == b"1"
+        except (BlockingIOError, OSError):  # taken (an empty pipe with no writer reads b"") or closed
+            return False
+
+    def close(self) -> None:
+        try:
+            os.close(self._read)
+        except OSError:
+            pass

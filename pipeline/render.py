@@ -24,17 +24,24 @@ def render_site(staging: Path, data: SiteData, production: bool = False, overrid
     overrides = dict(overrides or {})
     if _search_beside(staging, data, overrides):  # before Pelican is even imported: the child starts at once
         overrides["SEARCH_MADE_BESIDE"] = True
+    stats = overrides.get("STATS_BESIDE")
     try:
         from pelican import Pelican
 
         logging.getLogger("pelican").setLevel(logging.WARNING)
+        settings = pelican_settings(staging, data, production, overrides)
+        if stats is not None:
+            stats.send(settings)
         # Pelican prints a "Done: Processed …" line of its own; the build reports its own figures.
         with contextlib.redirect_stdout(io.StringIO()):
-            Pelican(pelican_settings(staging, data, production, overrides)).run()
+            Pelican(settings).run()
     except BaseException:
         for child in data.results.pop("forked", []):
             child.cancel()
         raise
+    finally:
+        if stats is not None:
+            stats.close()
     join_children(data)
 
 
@@ -49,7 +56,12 @@ def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
     out), the site is not small (`SEARCH_CHILD_MIN`) and this process may fork. Not for a first build: its progress stage derives every key
     on both cores, and a search child beside it slowed both (a cold 10k build, one run at load
     1.1-2.4: search 23 -> 51 s and progress 44 -> 72 s wall, render 20 s more CPU); a daily build
-    renders on one core and leaves the other idle."""
+    renders on one core and leaves the other idle.
+
+    The statistics go to whichever comes to them first (`portal.beside.StatsBeside`): this
+    process in Pelican's turn, or the child once its indexes are made (a 10k daily build: the
+    child is done while this process still seals the progress files; at 100k this process gets
+    there first)."""
     from pipeline import forked
     from pipeline.executor import for_stage
 
@@ -57,8 +69,10 @@ def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
             or len(data.decisions) < settings.get("SEARCH_CHILD_MIN", SEARCH_CHILD_MIN) or not forked.may_fork()
             or for_stage(settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")) is not None):
         return False
-    from portal.beside import made_beside
+    from portal.beside import StatsBeside, made_beside
 
+    if settings.get("STATS_IN_CHILD", True):
+        settings["STATS_BESIDE"] = StatsBeside()
     child = forked.start(lambda: made_beside(staging, data, settings), "搜索索引", "search")
     data.results.setdefault("forked", []).append(child)
     return True
@@ -72,15 +86,21 @@ def join_children(data: SiteData) -> None:
     try:
         while children:
             child = children[0]
-            for name, value in child.join().items():
+            answer = dict(child.join())
+            figures = answer.pop("figures", None)  # the child's own, stage by stage (portal.beside)
+            for name, value in answer.items():
                 into = data.results.setdefault(name, type(value)())
                 if isinstance(value, list):
                     into.extend(value)
                 else:  # dict or set
                     into.update(value)
             children.pop(0)
-            if data.timings is not None:
-                data.timings.record_child(child)
+            if data.timings is not None:  # the child's figures, less those of stages it timed on its own
+                wall, cpu = child.wall, child.cpu
+                for stage, (stage_wall, stage_cpu, peak_mib) in (figures or {}).items():
+                    data.timings.record(stage, stage_wall, stage_cpu, peak_mib)
+                    wall, cpu = wall - stage_wall, cpu - stage_cpu
+                data.timings.record(child.stage, wall, cpu, child.peak_kib / 1024)
     finally:
         for child in children:
             child.cancel()

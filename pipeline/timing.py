@@ -27,7 +27,7 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime + _workers["cpu"]
 
 
-def _peak_mib() -> float:
+def peak_mib() -> float:
     """Peak resident memory so far, of this process and of the largest worker (MiB)."""
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -67,5 +67,5 @@ class Timings(dict):
             entry = self.setdefault(stage, {"wall": 0.0, "cpu": 0.0, "peak_mib": 0.0})
             entry["wall"] += time.perf_counter() - wall
             entry["cpu"] += _cpu() - cpu
-            entry["peak_mib"] = max(entry["peak_mib"], _peak_mib())
+            entry["peak_mib"] = max(entry["peak_mib"], peak_mib())
             entry["rss_mib"] = resident_mib()

@@ -6,7 +6,8 @@ strings for the leak gate (`results["secrets"]`) and work to do once the new sit
 (`results["after_swap"]`, e.g. swapping in a private search index).
 
 The search indexes are made beside Pelican, in a child forked before it starts (`portal.beside`);
-their generator here runs only where that child could not be forked.
+their generator here runs only where that child could not be forked. The statistics are made
+by that child too when it is done with the indexes before this process comes to them.
 """
 from __future__ import annotations
 
@@ -93,23 +94,16 @@ class StatsGenerator(_StageGenerator):
 
     stage = "stats"
 
+    def generate_output(self, writer):
+        beside = self.settings.get("STATS_BESIDE")
+        if beside is not None and not beside.once.take():
+            return  # the search child, done with its indexes, makes them (portal.beside)
+        super().generate_output(writer)
+
     def run(self, out, site):
-        import functools
+        from portal.beside import stats_stage
 
-        from stats import keep_copy, publish_stats
-
-        from pipeline.executor import for_stage
-
-        d = self.data
-        pool, many = for_stage(self.settings.get("BUILD_EXECUTOR"), self.settings.get("BUILD_SHARDS")), None
-        if pool is not None:  # the shards' summaries not in the cache are made on the executor's workers
-            from pipeline.shards import summarise_stats_shard
-
-            origin = out.settings.get("PORTAL_SITE_ORIGIN") or out.settings.get("SITEURL") or ""
-            many = lambda parts: pool.map(summarise_stats_shard, [  # noqa: E731
-                {"decisions": part, "origin": origin, "today": d.today} for part in parts])
-        publish_stats(d.decisions, d.withdrawals, d.audit, d.today, site, d.state_dir, out, d.cache_dir, many)
-        self.after_swap(functools.partial(keep_copy, d.state_dir))
+        self.after_swap(stats_stage(out, self.data, self.settings, site))
 
 
 STAGE_GENERATORS: list = [ProgressGenerator, SearchGenerator, StatsGenerator]

@@ -91,6 +91,49 @@ def test_search_made_in_a_child_is_the_site_made_in_process(tmp_path, sample_exp
     assert [h.decision_no for h in hits.hits] == ["榕公鼓（治）行罚决字〔2026〕909号"]
 
 
+@pytest.mark.parametrize("first", ["child", "build"])
+def test_the_statistics_are_made_by_whichever_comes_to_them_first(tmp_path, sample_exports, children, monkeypatch, first):
+    """The search child makes the statistics too when it is done with its indexes before the
+    build comes to them (`pipeline.forked.Once`); otherwise the build makes them in Pelican's
+    turn and the child does not. Either way the site is the one the build makes with no child."""
+    from portal import beside, stages
+
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    child, here = {"settings": {"SEARCH_CHILD_MIN": 0}}, {"settings": {"SEARCH_IN_CHILD": False}}
+    assert build(exports, tmp_path / "child", tmp_path / "child-state", **child).swapped
+    (tmp_path / "in-process-state" / "progress").mkdir(parents=True)
+    shutil.copy2(tmp_path / "child-state" / "progress" / "secret", tmp_path / "in-process-state" / "progress" / "secret")
+    assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
+
+    made_here = []
+    real_output, real_search = stages.StatsGenerator.generate_output, beside.search_stage
+    if first == "child":  # the build comes to the statistics only once the child has answered
+        def late(self, writer):
+            for started in self.data.results.get("forked", []):
+                started.join()
+            real_output(self, writer)
+
+        monkeypatch.setattr(stages.StatsGenerator, "generate_output", late)
+    else:  # the child is slow with its indexes
+        monkeypatch.setattr(beside, "search_stage", lambda *a: time.sleep(3) or real_search(*a))
+    real_run = stages.StatsGenerator.run
+    monkeypatch.setattr(stages.StatsGenerator, "run", lambda self, o, s: made_here.append(1) or real_run(self, o, s))
+
+    write_exports(exports / "new", {"n.yaml": penalty(id="PEN-T-9", decision_no="榕公鼓（治）行罚决字〔2026〕909号",
+                                                      decided_on="2026-11-20")})
+    assert build(exports, tmp_path / "child", tmp_path / "child-state", **child).swapped
+    assert children == ["search", "gate secrets"] and made_here == ([] if first == "child" else [1])
+    figures = json.loads((tmp_path / "child-state" / "logs" / "last-build.json").read_text())["timings"]
+    assert figures["stats"]["wall"] > 0 and figures["search"]["wall"] > 0
+    monkeypatch.undo()
+    assert build(exports, tmp_path / "in-process", tmp_path / "in-process-state", **here).swapped
+    assert "〔2026〕909号" in (tmp_path / "child" / "data" / "decisions.csv").read_text(encoding="utf-8-sig")
+    assert same_tree(tmp_path / "child", tmp_path / "in-process") == []
+    assert json.loads((tmp_path / "child-state" / "stats" / "stats.json").read_text()) == \
+        json.loads((tmp_path / "in-process-state" / "stats" / "stats.json").read_text())
+
+
 def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, monkeypatch, children):
     exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
     out, state, small = tmp_path / "out", tmp_path / "state", {"settings": {"SEARCH_CHILD_MIN": 0}}
