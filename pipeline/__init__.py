@@ -127,7 +127,7 @@ EARLY_GATE_MAX_MIB = 1024
 
 class GateChild:
     """One child forked as soon as every secret is known (after the progress stage, while this
-    process renders the statistics; the search child, if still running, shares the other core):
+    process finishes rendering; the search child, if still running, shares the other core):
     it makes the gate's secrets ready (`gate.memory.prepare_beside`), then lists the files of the
     site online for the swap (`pipeline.swap.apply`), which would otherwise walk them after the
     gate (28,500 files in 10,000 folders at 10k: 0.17 s). Only over a site online whose gate
