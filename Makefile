@@ -50,6 +50,7 @@ test: test-setup
 	$(PY) -m pytest -q
 
 bench: setup
+	$(PIP) install -q -r bench/requirements.txt
 	$(PY) bench/redaction.py
 	$(PY) bench/search.py
 	$(PY) bench/progress.py

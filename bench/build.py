@@ -186,6 +186,9 @@ def main() -> None:
     ap.add_argument("--baseline-up-to", type=int, default=None,
                     help="run the baseline only for N up to this (Pagefind's memory grows with N)")
     args = ap.parse_args()
+    if not args.skip_baseline and subprocess.run([PY, "-m", "pagefind", "--version"], capture_output=True).returncode:
+        sys.exit("bench/build.py: the baseline needs Pagefind: `.venv/bin/pip install -r bench/requirements.txt` "
+                 "(or `make bench`), or run with --skip-baseline")
     results: dict[int, dict] = {}
     for n in args.decisions:
         work = args.workdir / str(n)
