@@ -82,6 +82,10 @@ class _Site:
         self.settings, self.output_path, self.context = settings, str(output_path), {}
 
 
+# Linux's pipe buffer is 64 KiB (at least 4 KiB elsewhere); the settings are ~4 KB.
+SETTINGS_MAX_BYTES = 32 * 1024 if os.uname().sysname == "Linux" else 4096
+
+
 class StatsBeside:
     """The statistics, made by whichever comes to them first (`pipeline.forked.Once`): the build
     in Pelican's turn (`portal.stages.StatsGenerator`), or the search child once its indexes are
@@ -100,7 +104,11 @@ class StatsBeside:
         from portal.writing import page_settings
 
         try:
-            os.write(self._write, pickle.dumps(page_settings(settings), protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(page_settings(settings), protocol=pickle.HIGHEST_PROTOCOL)
+            # Only what a pipe's buffer holds at once: a larger write would wait for the child,
+            # which reads after its indexes (and never, if it failed). Then the build makes them.
+            if len(data) <= SETTINGS_MAX_BYTES:
+                os.write(self._write, data)
         finally:
             self._close("_write")
 

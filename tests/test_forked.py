@@ -134,6 +134,23 @@ def test_the_statistics_are_made_by_whichever_comes_to_them_first(tmp_path, samp
         json.loads((tmp_path / "in-process-state" / "stats" / "stats.json").read_text())
 
 
+def test_settings_too_large_for_the_pipe_are_not_sent_and_the_child_leaves_the_statistics():
+    """The build never waits on the child to send it the settings: what a pipe's buffer cannot
+    hold at once is not sent, and the child, with none, does not take the statistics."""
+    from portal.beside import SETTINGS_MAX_BYTES, StatsBeside
+
+    for settings, sent in (({"SITENAME": "公开平台", "RELATIVE_URLS": True}, True),
+                           ({"HUGE": "x" * SETTINGS_MAX_BYTES}, False)):
+        stats = StatsBeside()
+        child = forked.start(lambda: (stats.in_child(), stats.received())[1], "测试", "test")
+        started = time.perf_counter()
+        stats.send(settings)
+        assert time.perf_counter() - started < 5
+        assert child.join() == (settings if sent else None)
+        assert stats.once.take()  # the child took nothing: the build makes them
+        stats.close()
+
+
 def test_a_search_child_that_fails_fails_the_build_and_the_site_stays(tmp_path, monkeypatch, children):
     exports = write_exports(tmp_path / "exports", {"a.yaml": penalty()})
     out, state, small = tmp_path / "out", tmp_path / "state", {"settings": {"SEARCH_CHILD_MIN": 0}}
