@@ -10,7 +10,6 @@ import gc
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -159,10 +158,10 @@ class GateChild:
 
         def beside(fn):
             def both():
-                answer = fn()
-                wall, cpu = time.perf_counter(), time.process_time()
-                files = swap.online_files(output)
-                return answer, files, time.perf_counter() - wall, time.process_time() - cpu
+                answer, own = fn(), Timings()
+                with own("site listing"):
+                    files = swap.online_files(output)
+                return answer, files, own
 
             self.child = forked.start(both, "泄露检查的个人信息", "gate secrets")
             return _Part(self.child, 0)
@@ -186,7 +185,7 @@ class GateChild:
         except Exception:  # the gate made its secrets here instead (with a warning): walk the site
             return None
         if self.timed is not None:
-            self.timed.record("site listing", answer[2], answer[3], 0.0)
+            self.timed.merge(answer[2])  # inside the child's own figures ("gate secrets")
         return answer[1]
 
     def close(self) -> None:

@@ -87,7 +87,7 @@ def join_children(data: SiteData) -> None:
         while children:
             child = children[0]
             answer = dict(child.join())
-            figures = answer.pop("figures", None)  # the child's own, stage by stage (portal.beside)
+            figures = answer.pop("figures", None)  # stages the child timed on its own (portal.beside)
             for name, value in answer.items():
                 into = data.results.setdefault(name, type(value)())
                 if isinstance(value, list):
@@ -95,12 +95,8 @@ def join_children(data: SiteData) -> None:
                 else:  # dict or set
                     into.update(value)
             children.pop(0)
-            if data.timings is not None:  # the child's figures, less those of stages it timed on its own
-                wall, cpu = child.wall, child.cpu
-                for stage, (stage_wall, stage_cpu, peak_mib) in (figures or {}).items():
-                    data.timings.record(stage, stage_wall, stage_cpu, peak_mib)
-                    wall, cpu = wall - stage_wall, cpu - stage_cpu
-                data.timings.record(child.stage, wall, cpu, child.peak_kib / 1024)
+            if data.timings is not None:
+                data.timings.record_child(child, figures)
     finally:
         for child in children:
             child.cancel()

@@ -54,9 +54,20 @@ class Timings(dict):
         entry["cpu"] += cpu
         entry["peak_mib"] = max(entry["peak_mib"], peak_mib)
 
-    def record_child(self, child) -> None:
-        """A joined forked child's own figures (`pipeline.forked.Forked`), under its stage."""
-        self.record(child.stage, child.wall, child.cpu, child.peak_kib / 1024)
+    def merge(self, other: dict) -> None:
+        """Stages timed in another process (a forked child's own `Timings`), added to these."""
+        for stage, figures in other.items():
+            self.record(stage, figures["wall"], figures["cpu"], figures["peak_mib"])
+
+    def record_child(self, child, apart: dict | None = None) -> None:
+        """A joined forked child's own figures (`pipeline.forked.Forked`), under its stage;
+        `apart`: stages the child timed on its own (its `Timings`), recorded under their names
+        and left out of its stage's figures."""
+        wall, cpu = child.wall, child.cpu
+        for figures in (apart or {}).values():
+            wall, cpu = wall - figures["wall"], cpu - figures["cpu"]
+        self.merge(apart or {})
+        self.record(child.stage, wall, cpu, child.peak_kib / 1024)
 
     @contextmanager
     def __call__(self, stage: str):

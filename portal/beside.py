@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-import time
 from pathlib import Path
 
 from portal.site_data import SETTING, SiteData
@@ -168,12 +167,12 @@ def made_beside(staging: Path, data: SiteData, settings: dict) -> dict:
     if stats is not None:
         plain = stats.received()
         if plain is not None and stats.once.take():
-            from pipeline.timing import peak_mib
+            from pipeline.timing import Timings
 
-            wall, cpu = time.perf_counter(), time.process_time()
-            out = PageWriter(_Templates(plain, data, staging))
-            actions.append(stats_stage(out, data, out.settings, Path(staging)))
-            data.results["figures"] = {"stats": (time.perf_counter() - wall, time.process_time() - cpu, peak_mib())}
+            own = data.results["figures"] = Timings()
+            with own("stats"):
+                out = PageWriter(_Templates(plain, data, staging))
+                actions.append(stats_stage(out, data, out.settings, Path(staging)))
     data.results.setdefault("after_swap", []).extend(actions)
     return data.results
 
