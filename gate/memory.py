@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import marshal
 import os
 import re
 import uuid
@@ -104,6 +105,25 @@ class _Secrets:
         self.joined = "\n".join(keys)
         del keys
         self._encoded: dict[str, list[str]] = {}
+        self.labels: dict[str, bytes] | None = None  # set by _prepare: each label's fingerprint
+
+    @classmethod
+    def extended(cls, known: list[str], added: "_Secrets") -> tuple["_Secrets", set[str]]:
+        """The secrets of the online gate (`known`, its memory's list, one line each) with those
+        of `added`, and which of these it did not know; None when a known secret holds a line
+        break (the memory's list then does not join back into one line each) or one is there twice."""
+        before = "\n".join(known)
+        if before.count("\n") != max(len(known) - 1, 0):
+            return None
+        had = set(known)
+        if len(had) != len(known):  # not a list this gate wrote
+            return None
+        new = [k for k in added.keys() if k not in had]
+        wanted = cls({})
+        wanted.joined = "\n".join(([before] if known else []) + new)
+        wanted.count = len(had) + len(new)
+        wanted.multiline = set(added.multiline)
+        return wanted, set(new) | wanted.multiline
 
     def keys(self) -> list[str]:
         """The keys of one line, as strings made for the moment."""
@@ -730,14 +750,37 @@ def _multiline(secrets: dict[str, list[str]]) -> bool:
     return any("\n" in v.strip() for values in secrets.values() for v in values if "\n" in v)
 
 
+def _fingerprints(secrets: dict[str, list[str]]) -> dict[str, bytes]:
+    """label -> a digest of its values as given (marshal spells a list of strings exactly)."""
+    return {label: hashlib.blake2b(marshal.dumps(values), digest_size=12).digest() for label, values in secrets.items()}
+
+
 def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store,
              public_names=()) -> tuple[_Secrets, bool]:
-    """This build's secrets, and whether one the online gate did not know is in a stored line."""
-    wanted = _Secrets(secrets)
+    """This build's secrets, and whether one the online gate did not know is in a stored line.
+
+    A daily build's records are the online site's and a few more: when every label the online
+    gate knew is here with the very values it had (`labels`, their fingerprints), this build's
+    secrets are that gate's and the added labels' (the same keys: a label's keys follow from its
+    values), so only the added values are normalised (at 10k, ten new: 215,000 values otherwise,
+    0.34 s of the gate's child). A label changed or gone (a correction, a new note on a case's
+    progress, a record taken out of the exports): all of them, as a first build does."""
+    labels = _fingerprints(secrets)
+    wanted = new = None
+    known = previous.get("labels") if previous is not None else None
+    if known is not None and all(labels.get(label) == fp for label, fp in known.items()):
+        extended = _Secrets.extended(previous.get("secrets", []),
+                                     _Secrets({label: secrets[label] for label in secrets if label not in known}))
+        if extended is not None:
+            wanted, new = extended
+    if wanted is None:
+        wanted = _Secrets(secrets)
+        if previous is not None:
+            new = set(wanted.all())  # for a moment
+            new.difference_update(previous.get("secrets", []))
+    wanted.labels = labels
     if previous is None:
         return wanted, False
-    new = set(wanted.all())  # for a moment
-    new.difference_update(previous.get("secrets", []))
     return wanted, _found_in_store(store, previous["chunks"], wanted, new, _public(public_names, wanted))
 
 
@@ -794,6 +837,7 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
     hit = batch.hit
     batch._wanted()
     memory = {"version": version, "secrets": batch.secrets.all(), "files": stamps, "chunks": chunks,
+              **({"labels": batch.secrets.labels} if batch.secrets.labels is not None else {}),
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
     del batch, known, wanted  # their automatons and keys, before scan_site makes its own
     if hit:

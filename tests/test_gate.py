@@ -191,6 +191,51 @@ def test_secret_only_in_a_kept_page_is_caught_when_its_decision_is_new(tmp_path)
     assert leaks == [] and set(again["secrets"]) == set(memory["secrets"])
 
 
+def test_secrets_built_on_the_online_gates_give_what_all_of_them_give(tmp_path, both_ways):
+    """A build whose labels are the online gate's, unchanged, and some more normalises only the
+    added values (`_prepare`, `labels`); a label changed or gone makes it normalise them all. Either
+    way the leaks and the memory are those of a gate that normalised everything (a memory without
+    fingerprints)."""
+    from gate import memory as gate_memory
+    from gate.memory import check
+
+    old = {"old.yaml (id=PEN-2)": ["李四光", "13900139000"], "p.yaml (case_no=A1)": ["B7702"]}
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>", "b.html": PUBLIC},
+                                   {**SECRETS, **old})
+    (site / "c.html").write_text(PUBLIC + "\n<p>新的一行，证人王五郎</p>\n", encoding="utf-8")
+    assert "labels" in memory
+    kept = {"a.html", "b.html"}
+    cases = {
+        "nothing new": ({**SECRETS, **old}, []),
+        "a new label": ({**SECRETS, **old, "n (id=PEN-9)": ["王五郎", "ａｂ１２"]}, ["c.html"]),
+        "a new label, found in a kept page": ({**SECRETS, **old, "n (id=PEN-9)": ["金山"]}, ["a.html"]),
+        "a new label of known secrets": ({**SECRETS, **old, "n (id=PEN-9)": ["张三丰"]}, []),
+        "a label changed": ({**SECRETS, **old, "p.yaml (case_no=A1)": ["B7702", "金山"]}, ["a.html"]),
+        "a label gone": ({**SECRETS, "n (id=PEN-9)": ["王五郎"]}, ["c.html"]),
+    }
+    normalised = []
+    real = gate_memory._Secrets.__init__
+
+    def counted(self, secrets):
+        normalised.append(sum(map(len, secrets.values())))
+        real(self, secrets)
+
+    for name, (secrets, files) in cases.items():
+        normalised.clear()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(gate_memory._Secrets, "__init__", counted)
+            leaks, got = check(site, secrets, kept, memory, folder, "v1")
+        every = sum(map(len, secrets.values()))
+        built_on = name.startswith(("nothing", "a new"))
+        if not both_ways:  # made in this process, not in a child: what was normalised is seen here
+            assert max(normalised) < every if built_on else every in normalised, name
+        leaks_all, expected = check(site, secrets, kept, {k: v for k, v in memory.items() if k != "labels"},
+                                    folder, "v1")
+        assert sorted({l.file for l in leaks}) == files, name
+        assert leaks == leaks_all and sorted(got["secrets"]) == sorted(expected["secrets"]), name
+        assert got["labels"] == expected["labels"] and set(got["labels"]) == set(secrets), name
+
+
 def test_secrets_made_beside_the_file_reading_give_the_same_leaks_and_memory(tmp_path):
     """`check(..., beside=)`: the secrets made in a forked child while this process reads the
     files. The same answer as made here first: on a clean build, with a new secret in a new
