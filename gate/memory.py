@@ -9,7 +9,8 @@ so a text is clean exactly when each of its lines is, and a line found clean is 
 it appears. The memory in `--state/gate/` keeps, for the site online:
 
 - `secrets`: every secret its gate looked for (as strings: `--state` holds them anyway, in
-  the published state and the redaction cache; nothing in it is ever published);
+  the published state and the redaction cache; nothing in it is ever published), and
+  `labels`: where they came from, with a digest of each one's values (`_prepare`);
 - `files`: each file's stamp (size, modification time, inode) when it was scanned;
 - chunks: every distinct line scanned, compressed, with a 128-bit digest of each.
 
@@ -105,7 +106,7 @@ class _Secrets:
         self.joined = "\n".join(keys)
         del keys
         self._encoded: dict[str, list[str]] = {}
-        self.labels: dict[str, bytes] | None = None  # set by _prepare: each label's fingerprint
+        self.labels: tuple[list[str], bytes] | None = None  # set by _prepare: the labels, their digest
 
     @classmethod
     def extended(cls, known: list[str], added: "_Secrets") -> tuple["_Secrets", set[str]]:
@@ -750,9 +751,11 @@ def _multiline(secrets: dict[str, list[str]]) -> bool:
     return any("\n" in v.strip() for values in secrets.values() for v in values if "\n" in v)
 
 
-def _fingerprints(secrets: dict[str, list[str]]) -> dict[str, bytes]:
-    """label -> a digest of its values as given (marshal spells a list of strings exactly)."""
-    return {label: hashlib.blake2b(marshal.dumps(values), digest_size=12).digest() for label, values in secrets.items()}
+def _labels_digest(secrets: dict[str, list[str]], labels) -> bytes:
+    """A digest of these labels (in this order) and their values. marshal's version 0 spells a
+    string by its characters alone (later versions mark interned ones, and refer back to one seen
+    before): at 10k, 12,600 labels and 215,000 values in 0.03 s, one C call and one hash."""
+    return hashlib.blake2b(marshal.dumps([(label, secrets[label]) for label in labels], 0), digest_size=16).digest()
 
 
 def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store,
@@ -760,25 +763,27 @@ def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store
     """This build's secrets, and whether one the online gate did not know is in a stored line.
 
     A daily build's records are the online site's and a few more: when every label the online
-    gate knew is here with the very values it had (`labels`, their fingerprints), this build's
-    secrets are that gate's and the added labels' (the same keys: a label's keys follow from its
-    values), so only the added values are normalised (at 10k, ten new: 215,000 values otherwise,
-    0.34 s of the gate's child). A label changed or gone (a correction, a new note on a case's
-    progress, a record taken out of the exports): all of them, as a first build does."""
-    labels = _fingerprints(secrets)
+    gate knew is here with the very values it had (its memory's `labels` and their digest), this
+    build's secrets are that gate's and the added labels' (a label's keys follow from its values),
+    so only the added values are normalised and compared (at 10k, ten new: 215,000 values
+    otherwise, 0.34 s of the gate's child). A label changed or gone (a correction, a new note on a
+    case's progress, a record taken out of the exports): all of them, as a first build does."""
     wanted = new = None
     known = previous.get("labels") if previous is not None else None
-    if known is not None and all(labels.get(label) == fp for label, fp in known.items()):
-        extended = _Secrets.extended(previous.get("secrets", []),
-                                     _Secrets({label: secrets[label] for label in secrets if label not in known}))
+    had = set(known) if known is not None else set()
+    if known is not None and secrets.keys() >= had and _labels_digest(secrets, known) == previous.get("labels_digest"):
+        added = [label for label in secrets if label not in had] if len(secrets) > len(had) else []
+        extended = _Secrets.extended(previous.get("secrets", []), _Secrets({label: secrets[label] for label in added}))
         if extended is not None:
             wanted, new = extended
+            labels = [*known, *added] if added else known
     if wanted is None:
+        labels = list(secrets)
         wanted = _Secrets(secrets)
         if previous is not None:
             new = set(wanted.all())  # for a moment
             new.difference_update(previous.get("secrets", []))
-    wanted.labels = labels
+    wanted.labels = (labels, previous["labels_digest"] if labels is known else _labels_digest(secrets, labels))
     if previous is None:
         return wanted, False
     return wanted, _found_in_store(store, previous["chunks"], wanted, new, _public(public_names, wanted))
@@ -837,7 +842,8 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
     hit = batch.hit
     batch._wanted()
     memory = {"version": version, "secrets": batch.secrets.all(), "files": stamps, "chunks": chunks,
-              **({"labels": batch.secrets.labels} if batch.secrets.labels is not None else {}),
+              **({"labels": batch.secrets.labels[0], "labels_digest": batch.secrets.labels[1]}
+                 if batch.secrets.labels is not None else {}),
               "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
     del batch, known, wanted  # their automatons and keys, before scan_site makes its own
     if hit:
