@@ -116,27 +116,43 @@ def build(exports: Path, output: Path, state: Path) -> dict:
     return result
 
 
-def add_new_decisions(exports: Path, count: int = 10, tag: str = "NEW", batch: int = 1) -> None:
-    """Ten new penalties, as a daily run gets them: copies of existing ones with new ids and
-    numbers, decided in the last days before --today and exported that morning (new decisions
-    are the newest; a decision dated among the old ones is a correction, not the daily case)."""
+def add_new_decisions(exports: Path, count: int = 10, tag: str = "NEW", batch: int = 1, people: str = "new") -> None:
+    """Ten new penalties, as a daily run gets them: decided in the last days before --today and
+    exported that morning (new decisions are the newest; a decision dated among the old ones is a
+    correction, not the daily case), with new ids and numbers.
+
+    people="new": generated with a seed of their own (the sample generator's, from `tag`), so
+    their parties, witnesses, phones and ID numbers are new to the site, as a day's are: the gate
+    then looks for each new secret in every line the site online holds. people="copies": copies
+    of the first `count` penalties of the exports, whose secrets the site already knows (how this
+    benchmark measured before 2026-12-07; a lighter gate)."""
+    import tempfile
+    import zlib
     from datetime import date, timedelta
 
     today = date.fromisoformat(TODAY)
-    sources = sorted((exports / "penalty").rglob("PEN-*.yaml"))[:count]
     folder = exports / "penalty" / tag.lower()
     folder.mkdir(parents=True, exist_ok=True)
-    for i, path in enumerate(sources):
-        record = yaml.safe_load(path.read_text(encoding="utf-8"))
-        record["id"] = f"{tag}-{i:04d}"
-        # digits only after 新: letters there can read as a licence plate (新 is Xinjiang's), which
-        # the gate rightly refuses to publish
-        record["decision_no"] = record["decision_no"].replace("号", f"-新{batch}{i:02d}号")
-        record["case_no"] = None
-        record["decided_on"] = today - timedelta(days=2 + i % 3)
-        record["served_on"] = today - timedelta(days=1)
-        record["exported_at"] = f"{TODAY}T08:00:00+08:00"
-        (folder / f"{tag}-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        if people == "copies":
+            sources = sorted((exports / "penalty").rglob("PEN-*.yaml"))[:count]
+        else:
+            sys.path.insert(0, str(ROOT))
+            from samples import write_exports
+
+            write_exports(4 * count, Path(tmp), seed=1_000_000 + zlib.crc32(tag.encode()), today=today)
+            sources = sorted((Path(tmp) / "penalty").rglob("PEN-*.yaml"))[:count]
+        for i, path in enumerate(sources):
+            record = yaml.safe_load(path.read_text(encoding="utf-8"))
+            record["id"] = f"{tag}-{i:04d}"
+            # digits only after 新: letters there can read as a licence plate (新 is Xinjiang's), which
+            # the gate rightly refuses to publish
+            record["decision_no"] = record["decision_no"].replace("号", f"-新{batch}{i:02d}号")
+            record["case_no"] = None
+            record["decided_on"] = today - timedelta(days=2 + i % 3)
+            record["served_on"] = today - timedelta(days=1)
+            record["exported_at"] = f"{TODAY}T08:00:00+08:00"
+            (folder / f"{tag}-{i:04d}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def baseline(exports: Path, work: Path) -> tuple[dict, dict]:
@@ -185,6 +201,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="how many times to publish 10 new decisions (the median counts)")
     ap.add_argument("--baseline-up-to", type=int, default=None,
                     help="run the baseline only for N up to this (Pagefind's memory grows with N)")
+    ap.add_argument("--people", choices=("new", "copies"), default="new",
+                    help="the ten new decisions' people: new to the site (a day's), or copies of decisions it has (before 2026-12-07)")
     args = ap.parse_args()
     if not args.skip_baseline and subprocess.run([PY, "-m", "pagefind", "--version"], capture_output=True).returncode:
         sys.exit("bench/build.py: the baseline needs Pagefind: `.venv/bin/pip install -r bench/requirements.txt` "
@@ -220,7 +238,7 @@ def main() -> None:
         rounds, ratios = [], []
         for r in range(max(1, args.rounds)):
             base_wall = run_baseline() if with_baseline and r > 0 else cold_base
-            add_new_decisions(exports, tag="NEW" if r == 0 else f"NEW{r + 1}", batch=r + 1)
+            add_new_decisions(exports, tag="NEW" if r == 0 else f"NEW{r + 1}", batch=r + 1, people=args.people)
             rounds.append(build(exports, work / "output", work / "state"))
             print(f"publish 10 new, round {r + 1} {fmt(rounds[-1])}")
             stages(rounds[-1])

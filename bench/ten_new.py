@@ -68,12 +68,12 @@ def prepare(code: Path, base: Path, site: Path) -> None:
     _run(code, site, site)  # settle: the copied folders become the site online
 
 
-def add_ten(exports: Path, run: int) -> None:
+def add_ten(exports: Path, run: int, people: str) -> None:
     """`add_new_decisions` with ids and decision numbers of this run's own."""
     import yaml
 
     tag = f"NEW{run}"
-    add_new_decisions(exports, tag=tag)
+    add_new_decisions(exports, tag=tag, people=people)
     for path in sorted((exports / "penalty" / tag.lower()).glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         record["decision_no"] = record["decision_no"].replace("-新", f"-{tag}新")
@@ -89,6 +89,8 @@ def main() -> None:
     ap.add_argument("--first-in-place", action="store_true", help="the first --code builds in --base itself")
     ap.add_argument("--again", type=int, default=0, metavar="N",
                     help="more runs on the sites of an earlier call that made N runs (no copying, no settling)")
+    ap.add_argument("--people", choices=("new", "copies"), default="new",
+                    help="the ten new decisions' people (bench/build.py's add_new_decisions)")
     args = ap.parse_args()
     work = args.work or args.base.parent / (args.base.name + "-work")
     results: dict[Path, list[dict]] = {c: [] for c in args.code}
@@ -101,7 +103,7 @@ def main() -> None:
         sites[args.code[0]] = args.base
     for i in range(args.runs):
         for code, site in sites.items():
-            add_ten(site / "exports", args.again + i + 1)
+            add_ten(site / "exports", args.again + i + 1, args.people)
             r = _run(code.resolve(), site, site)
             results[code].append(r)
             print(f"{code} run {args.again + i + 1}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, outside {r['outside_wall']:.2f}/"
