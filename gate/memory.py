@@ -109,7 +109,7 @@ class _Secrets:
         self.labels: tuple[list[str], bytes] | None = None  # set by _prepare: the labels, their digest
 
     @classmethod
-    def extended(cls, known: list[str], added: "_Secrets") -> tuple["_Secrets", set[str]]:
+    def extended(cls, known: list[str], added: "_Secrets") -> tuple["_Secrets", set[str]] | None:
         """The secrets of the online gate (`known`, its memory's list, one line each) with those
         of `added`, and which of these it did not know; None when a known secret holds a line
         break (the memory's list then does not join back into one line each) or one is there twice."""

@@ -6,6 +6,7 @@ swaps the new site in only when every stage succeeded and the leak gate found no
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 
 import json
@@ -127,18 +128,22 @@ EARLY_GATE_MAX_MIB = 1024
 class GateChild:
     """One child forked as soon as every secret is known (after the progress stage, while this
     process finishes rendering; the search child, if still running, shares the other core):
-    it makes the gate's secrets ready (`gate.memory.prepare_beside`), then lists the files of the
-    site online for the swap (`pipeline.swap.apply`), which would otherwise walk them after the
-    gate (28,500 files in 10,000 folders at 10k: 0.17 s). Only over a site online whose gate
-    memory this gate can build on, only where this process may fork, and only while it holds
-    under `EARLY_GATE_MAX_MIB`; otherwise the gate forks its own child as it starts, or does it
-    all here (see `_gate`). The listing is taken a moment before the swap instead of at it: a
-    file put into the site by hand in that moment stays until the next build."""
+    it makes the gate's secrets ready (`gate.memory.prepare_beside`). The files of the site
+    online, which the swap needs (`pipeline.swap.apply`; 28,500 files in 10,000 folders at 10k:
+    0.17-0.6 s), are listed by whichever process comes to them first (`pipeline.forked.Once`):
+    the child once its secrets are ready, or this process when the gate first needs those
+    secrets and the child is still at them (a day's new parties: the child looks for each in
+    every stored line), instead of waiting idle. Only over a site online whose gate memory this
+    gate can build on, only where this process may fork, and only while it holds under
+    `EARLY_GATE_MAX_MIB`; otherwise the gate forks its own child as it starts, or does it all
+    here (see `_gate`), and the swap walks the site. The listing is taken a moment before the
+    swap instead of at it: a file put into the site by hand in that moment stays until the next
+    build."""
 
     def __init__(self, state: State, output: Path, public_names: set[str], timed):
         self.state, self.output, self.public_names, self.timed = state, output, public_names, timed
         self.version = _gate_version()
-        self.prepared = self.child = self.made_with = None
+        self.prepared = self.child = self.made_with = self.listing = self.files = None
 
     def may_start(self) -> bool:
         """Whether `start` would fork: one child a build, where this process may fork and holds
@@ -155,20 +160,34 @@ class GateChild:
         if not self.may_start():
             return
         output = str(self.output)
+        listing = self.listing = forked.Once()
 
         def beside(fn):
             def both():
-                answer, own = fn(), Timings()
-                with own("site listing"):
-                    files = swap.online_files(output)
+                answer, own, files = fn(), Timings(), None
+                if listing.take():  # the build is not waiting for these secrets yet
+                    with own("site listing"):
+                        files = swap.online_files(output)
                 return answer, files, own
 
             self.child = forked.start(both, "泄露检查的个人信息", "gate secrets")
-            return _Part(self.child, 0)
+            return _Part(self.child, 0, self._list_while_waiting)
 
         self.prepared = prepare_beside(secrets, self.state.load_gate_memory(self.version), self.state.gate_folder,
                                        self.version, self.public_names, beside)
         self.made_with = dict(stage_secrets)
+
+    def _list_while_waiting(self) -> None:
+        """The gate needs the child's secrets now: list the site here unless the child has."""
+        from pipeline import swap
+
+        if self.listing is None or not self.listing.take():
+            return
+        try:
+            with self.timed("site listing") if self.timed is not None else contextlib.nullcontext():
+                self.files = swap.online_files(str(self.output))
+        except OSError:  # the swap walks the site itself
+            self.files = None
 
     def for_gate(self, stage_secrets: dict):
         """What the gate builds on, if the stages added no secret since the child started."""
@@ -182,11 +201,11 @@ class GateChild:
             return None
         try:
             answer = self.child.join()
-        except Exception:  # the gate made its secrets here instead (with a warning): walk the site
-            return None
+        except Exception:  # the gate made its secrets here instead (with a warning)
+            return self.files  # listed here, or None: the swap walks the site
         if self.timed is not None:
             self.timed.merge(answer[2])  # inside the child's own figures ("gate secrets")
-        return answer[1]
+        return answer[1] if answer[1] is not None else self.files
 
     def close(self) -> None:
         """Record the child's figures if it answered, end it if it did not."""
@@ -196,16 +215,22 @@ class GateChild:
                     self.timed.record_child(self.child)
             else:
                 self.child.cancel()
-        self.prepared = self.child = None
+        if self.listing is not None:
+            self.listing.close()
+        self.prepared = self.child = self.listing = None
 
 
 class _Part:
-    """One part of a child's answer, joined as the child (`pipeline.forked.Forked`)."""
+    """One part of a child's answer, joined as the child (`pipeline.forked.Forked`); `before`,
+    if given, is called once, when the part is first wanted (while the child may still work)."""
 
-    def __init__(self, child, index: int):
-        self.child, self.index = child, index
+    def __init__(self, child, index: int, before=None):
+        self.child, self.index, self.before = child, index, before
 
     def join(self):
+        if self.before is not None:
+            before, self.before = self.before, None
+            before()
         return self.child.join()[self.index]
 
     def cancel(self) -> None:

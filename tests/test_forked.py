@@ -222,6 +222,41 @@ def test_a_gate_child_made_for_other_secrets_is_ended_and_not_used(tmp_path, mon
     early.close()
 
 
+def test_the_site_is_listed_by_whichever_of_the_build_and_the_gate_child_comes_to_it_first(tmp_path, monkeypatch):
+    """The gate's child lists the site online for the swap once its secrets are ready, unless the
+    build asked for those secrets first: then the build lists it while the child finishes
+    (pipeline.GateChild). Once, by one of them, and the same list either way."""
+    import gate.memory
+    from pipeline import GateChild
+    from pipeline.state import State
+    from pipeline.timing import Timings
+
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "x.html").write_text("x", encoding="utf-8")
+    stage = {"progress (case=1)": ["Q1"]}
+
+    def made_in(seconds):
+        def prepared(secrets, previous, folder, version, public_names, beside):
+            return gate.memory.Prepared(beside(lambda: (time.sleep(seconds), ("made", False))[1]), {}, secrets)
+        return prepared
+
+    for slow, lister in ((3, "build"), (0, "child")):
+        monkeypatch.setattr(gate.memory, "prepare_beside", made_in(slow))
+        timed = Timings()
+        early = GateChild(State(tmp_path / "state"), site, set(), timed)
+        early.start({"r": ["张三"], **stage}, stage)
+        if lister == "child":
+            time.sleep(1)  # the child is done with its secrets before the gate asks for them
+        assert early.for_gate(dict(stage)).child.join() == ("made", False)
+        assert early.online_files() == ["a/x.html"]
+        child_listed = early.child.join()[1] is not None
+        assert child_listed == (lister == "child") and (early.files is None) == child_listed, lister
+        assert timed["site listing"]["wall"] > 0, lister  # the child's figures, or the build's own
+        early.close()
+
+
 def test_a_build_that_holds_much_forks_the_gate_child_at_the_gate(tmp_path, sample_exports, children, monkeypatch):
     """Above `EARLY_GATE_MAX_MIB` held, the gate's child is forked as the gate starts, once the
     search child is done (three processes sharing a large build's pages copy too much of it),
