@@ -10,8 +10,9 @@ each in a fresh process, with this code and with the code in TREE (e.g. the comm
 `git worktree add /tmp/old HEAD~3`), it runs `pipeline._gate`:
 
 - cold: the first site, no gate memory;
-- 10 new: the second site after the first one's gate memory was saved (the ten new decisions
-  are copies of existing ones, so they bring no secret the first gate did not know);
+- 10 new: the second site after the first one's gate memory was saved (ten new decisions with
+  people of their own, as bench/build.py makes them: their secrets are looked for in every line
+  the first gate stored);
 - 10 new + 300 secrets: the same with 300 personal strings no gate knew (ten new parties' names,
   IDs, phones and addresses): they must be looked for in every page linked unchanged.
 
@@ -19,6 +20,8 @@ It prints wall, CPU and peak memory of each: the gate stage, with numpy and the 
 package already loaded as a build has them (peak memory: the whole process; added: that peak less
 what the process held when the gate began, its inputs loaded).
 A kept copy is reused by the next run (--fresh builds again). Ratios matter: the machine is shared.
+With --drop-caches (root) the kernel's page cache is emptied before each measured gate, as a
+daily run started by cron may find it: the gate then reads the site from the disk.
 """
 from __future__ import annotations
 
@@ -47,12 +50,12 @@ from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 import pipeline
 real = pipeline._gate
-def gate(staging, secrets, kept, state):
+def gate(staging, secrets, kept, state, *args, **kwargs):
     subprocess.run(["rm", "-rf", {str(snap)!r}])
     subprocess.run(["cp", "-al", str(staging), {str(snap)!r}], check=True)
     with open({str(snap)!r} + ".pickle", "wb") as f:
         pickle.dump((secrets, set(kept)), f)
-    return real(staging, secrets, kept, state)
+    return real(staging, secrets, kept, state, *args, **kwargs)
 pipeline._gate = gate
 r = pipeline.build(pipeline.BuildOptions(exports=Path({str(exports)!r}), output=Path({str(output)!r}),
                                          state=Path({str(state)!r}), today=date.fromisoformat({TODAY!r})))
@@ -118,7 +121,10 @@ print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": resource.getrusage(resou
 """
 
 
-def measure(tree: Path, site: Path, inputs: Path, state: Path, mode: str, extra: Path) -> dict:
+def measure(tree: Path, site: Path, inputs: Path, state: Path, mode: str, extra: Path, drop: bool = False) -> dict:
+    if drop:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
     out = subprocess.run([PY, "-c", RUN, str(tree), str(site), str(inputs), str(state), mode, str(extra)],
                          capture_output=True, text=True)
     if out.returncode != 0:
@@ -133,7 +139,10 @@ def main() -> None:
     ap.add_argument("--exports", type=Path, help="exports to copy instead of generating them")
     ap.add_argument("--old", type=Path, help="another code tree to measure in the same run")
     ap.add_argument("--fresh", action="store_true", help="build the two sites again")
+    ap.add_argument("--drop-caches", action="store_true", help="empty the page cache before each gate (root)")
     args = ap.parse_args()
+    if args.drop_caches and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
+        sys.exit("bench/gate.py: --drop-caches needs to write /proc/sys/vm/drop_caches (root)")
     work = args.workdir / str(args.decisions)
     exports, cold, new = work / "exports", work / "site-cold", work / "site-new"
     if args.fresh or not (new.is_dir() and Path(f"{new}.pickle").is_file()):
@@ -152,14 +161,15 @@ def main() -> None:
     files = sum(1 for _ in cold.rglob("*"))
     extra = work / "new-secrets.pickle"
     extra.write_bytes(pickle.dumps(new_secrets()))
-    print(f"== gate stage, {args.decisions} decisions ({files} files and folders) ==")
+    print(f"== gate stage, {args.decisions} decisions ({files} files and folders)"
+          f"{', page cache emptied before each' if args.drop_caches else ''} ==")
     trees = [("this code", ROOT)] + ([("old: " + str(args.old), args.old)] if args.old else [])
     for name, tree in trees:
         state = work / f"gate-state-{abs(hash(str(tree)))}"
         shutil.rmtree(state, ignore_errors=True)
         for label, site, mode in (("cold", cold, "cold"), ("10 new", new, "new"),
                                   ("10 new + 300 secrets", new, "new-secrets")):
-            m = measure(tree, site, Path(f"{site}.pickle"), state, mode, extra)
+            m = measure(tree, site, Path(f"{site}.pickle"), state, mode, extra, args.drop_caches)
             print(f"{name:<28} {label:<22} {m['wall']:7.2f} s wall {m['cpu']:7.2f} s CPU {m['peak_mib']:6.0f} MiB peak"
                   f" {m.get('added_mib', float('nan')):6.0f} MiB added by the gate  leaks {m['leaks']}")
         shutil.rmtree(state, ignore_errors=True)
