@@ -744,39 +744,3 @@ def test_public_names_are_worked_out_only_once_a_secret_is_found():
     at = page.index(INN) + 6
     assert not names.leak(page, iter([(at, at + 2, "方斌")])) and asked == [1]
     assert names.leak(page, iter([(page.rindex("方斌"), page.rindex("方斌") + 2, "方斌")])) and asked == [1]
-
-
-def test_read_ahead_gives_every_file_in_order_and_leaves_no_thread(tmp_path, monkeypatch):
-    """gate.scan.ReadAhead: the scan gets its files in its own order, each once, with the kernel
-    asked for the next batches' pages (posix_fadvise) by threads that end with the block, also
-    when the scan stops early (what was not asked for yet is not); a file that cannot be opened
-    is left to the scan to report."""
-    import os
-    import threading
-
-    from gate.scan import ReadAhead
-
-    files = []
-    for i in range(300):
-        path = tmp_path / f"{i:03d}.html"
-        path.write_text(str(i), encoding="utf-8")
-        files.append(path)
-    files.insert(7, tmp_path / "missing.html")
-    advised = []
-    real = os.posix_fadvise
-    monkeypatch.setattr(os, "posix_fadvise", lambda fd, offset, length, advice: (advised.append(advice), real(fd, offset, length, advice))[1])
-    import time
-
-    got = []
-    with ReadAhead(files) as ahead:
-        for path in ahead:
-            got.append(path)
-            time.sleep(0.002)  # a scan takes its time over each file: the threads keep ahead
-    assert got == files and len(advised) == 300 and set(advised) == {os.POSIX_FADV_WILLNEED}
-    assert not [t for t in threading.enumerate() if t.name.startswith("gate-read-ahead")]
-    with ReadAhead(files) as ahead:
-        for path in ahead:
-            if path == files[100]:
-                break
-    assert not [t for t in threading.enumerate() if t.name.startswith("gate-read-ahead")]
-    assert list(ReadAhead(files[:10])) == files[:10]  # a few: read as they come, no thread
