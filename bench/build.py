@@ -5,7 +5,8 @@
 
 For each N it prints: a cold full build (wall, CPU, peak memory per stage: load, redact, render,
 search, progress, stats, gate), publishing 10 new decisions into the built site (`--rounds` times,
-ten more each time: the median counts, as one sample on a shared machine is weak), a rebuild with
+ten more each time: the median counts, as one sample on a shared machine is weak; the new
+decisions have people of their own, `--people copies` copies decisions the site has), a rebuild with
 nothing changed, and, in the same run, the baseline: plain Pelican 4.12 (its default theme, no
 plugins) over the same decisions as Markdown articles, then Pagefind over its output. The
 baseline needs `pip install -r bench/requirements.txt` (Pagefind's extended binary from PyPI).
