@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import logging
 from pathlib import Path
@@ -76,7 +77,7 @@ def _search_beside(staging: Path, data: SiteData, settings: dict) -> bool:
     # numpy before the fork, not in the child: the child's indexes need it, and so does this
     # process's gate later (gate/memory.py), which then finds it imported. At 10k, ten new, the
     # child imported it in 0.12 s of its 1.0 s, while this process waited for the child at the end.
-    import numpy  # noqa: F401
+    importlib.import_module("numpy")
 
     child = forked.start(lambda: made_beside(staging, data, settings), "搜索索引", "search")
     data.results.setdefault("forked", []).append(child)
