@@ -39,7 +39,7 @@ from gate.automaton import Automaton
 from gate.public_names import NONE as NO_PUBLIC_NAMES
 from gate.public_names import PublicNames
 from gate.patterns import find_patterns
-from gate.scan import BINARY_MIN_BYTES, Binary, Leak, _norm, prime_nfkc_table, scan_site, texts, views
+from gate.scan import BINARY_MIN_BYTES, Binary, Leak, ReadAhead, _norm, prime_nfkc_table, scan_site, texts, views
 
 BATCH_CHARS = 8_000_000  # distinct new lines held at once (about 16-32 MB), then scanned and stored
 CHUNK_CHARS = 32_000_000  # a chunk of the memory holds this many characters of lines, written as they come
@@ -823,21 +823,27 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
     leaks: list[Leak] = []
     scanned = sorted(set(stamps) - trusted)
     root = str(staging)
-    for rel in scanned:
-        try:
-            with open(os.path.join(root if rel in staged else str(online), rel), "rb") as f:
-                for _, text in texts(f, rel):
-                    if isinstance(text, Binary):
-                        batch.add("b", str(text), whole=True)
-                        if multiline and any(k in text for k in multiline_bytes):
-                            batch.hit = True
-                        continue
-                    for view in views(text):
-                        batch.add("t", view)
-                        if multiline and any(k in view for k in multiline):
-                            batch.hit = True
-        except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
-            leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
+
+    def where(rel: str) -> str:
+        return os.path.join(root if rel in staged else str(online), rel)
+
+    with ReadAhead(scanned, where) as ahead:
+        for i, rel in enumerate(scanned):
+            ahead.at(i)
+            try:
+                with open(where(rel), "rb") as f:
+                    for _, text in texts(f, rel):
+                        if isinstance(text, Binary):
+                            batch.add("b", str(text), whole=True)
+                            if multiline and any(k in text for k in multiline_bytes):
+                                batch.hit = True
+                            continue
+                        for view in views(text):
+                            batch.add("t", view)
+                            if multiline and any(k in view for k in multiline):
+                                batch.hit = True
+            except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
+                leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     chunks += batch.finish()
     hit = batch.hit
     batch._wanted()

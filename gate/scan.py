@@ -298,6 +298,79 @@ def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+_ADVISE = """import os, sys
+for line in sys.stdin.buffer:
+    try:
+        fd = os.open(line[:-1], os.O_RDONLY)
+    except OSError:
+        continue
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+"""
+
+
+class ReadAhead:
+    """A small process of its own that asks the kernel for the files a long scan will read next,
+    a few hundred ahead of it (open, posix_fadvise WILLNEED, close: the reads start and the call
+    returns), so that the disk has reads to do while the scan works on the files before. A
+    first build's gate reads back every file the build has just written, while the disk may
+    still be writing them out: at 100k it waited 93 s of its 190 s. The scan sends it the paths
+    through a pipe as it goes (`at(i)`), never more than a pipe holds. Not threads: two of them
+    took the interpreter lock from the scan (a 10k cold gate 6.6 → 9.6 s with the page cache
+    warm); not a fork of the build: the build then copies every page it writes while the child
+    shares it (the same gate 6.6 → 7.7 s). Only for scans of `MIN_FILES` or more (a daily
+    build's gate reads a few hundred). `with ReadAhead(items, path) as ahead:`."""
+
+    MIN_FILES = 2000
+    AHEAD = 512
+    STEP = 64
+
+    def __init__(self, items: list, path=str):
+        self.items, self.path = items, path
+        self.helper = None
+
+    def __enter__(self) -> "ReadAhead":
+        if len(self.items) < self.MIN_FILES or not hasattr(os, "posix_fadvise"):
+            return self
+        import subprocess
+        import sys
+
+        try:
+            self.helper = subprocess.Popen([sys.executable, "-I", "-S", "-c", _ADVISE], stdin=subprocess.PIPE,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:  # no process to be had: the scan reads as it comes
+            return self
+        os.set_blocking(self.helper.stdin.fileno(), False)
+        self._send(0, self.AHEAD)
+        return self
+
+    def at(self, i: int) -> None:
+        """The scan is at item i."""
+        if self.helper is not None and i % self.STEP == 0:
+            self._send(i + self.AHEAD, i + self.AHEAD + self.STEP)
+
+    def _send(self, start: int, end: int) -> None:
+        paths = [self.path(item) for item in self.items[start:end]]
+        if not paths:
+            return
+        data = "".join(f"{p}\n" for p in paths if "\n" not in p).encode("utf-8", "surrogateescape")
+        try:
+            os.write(self.helper.stdin.fileno(), data)
+        except (BlockingIOError, BrokenPipeError, OSError):  # behind, or gone: these are read as they come
+            pass
+
+    def __exit__(self, *exc) -> None:
+        if self.helper is not None:
+            self.helper.kill()
+            self.helper.stdin.close()
+            self.helper.wait()
+            self.helper = None
+
+
 def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None, patterns: bool = True,
               public_names=(), online: pathlib.Path | None = None) -> list[Leak]:
     """Leaks in the site: every secret, and (with `patterns`) every bare valid ID, phone, card or
@@ -330,26 +403,28 @@ def scan_site(site_dir: pathlib.Path, secrets: dict[str, list[str]], files=None,
                  for f in sorted(files)]
     if not owners and not patterns:
         return []
-    for rel, path in paths:
-        try:
-            seen: dict[str, set] = {}  # a large file comes in overlapping pieces: reported once
-            with open(path, "rb") as f:
-                for name, text in texts(f, rel):
-                    if isinstance(text, Binary):
-                        if prefilter is None:
-                            from gate.memory import _BinaryKeys
+    with ReadAhead(paths, lambda item: str(item[1])) as ahead:
+        for i, (rel, path) in enumerate(paths):
+            ahead.at(i)
+            try:
+                seen: dict[str, set] = {}  # a large file comes in overlapping pieces: reported once
+                with open(path, "rb") as f:
+                    for name, text in texts(f, rel):
+                        if isinstance(text, Binary):
+                            if prefilter is None:
+                                from gate.memory import _BinaryKeys
 
-                            prefilter = False if any("\n" in k for k in owners) else _BinaryKeys("\n".join(owners))
-                        if prefilter is not False and prefilter.find(str(text)) is False:
-                            leaks.extend(scan_text(name, text, None, {}, None, patterns, seen.setdefault(name, set())))
-                            continue
-                        if encoded is None:
-                            encoded = _encoded(owners)
-                            raw = Automaton(encoded)
-                        leaks.extend(scan_text(name, text, raw, encoded, raw, patterns, seen.setdefault(name, set())))
-                    else:
-                        leaks.extend(scan_text(name, text, auto, owners, patterns=patterns,
-                                               seen=seen.setdefault(name, set()), public=public))
-        except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
-            leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
+                                prefilter = False if any("\n" in k for k in owners) else _BinaryKeys("\n".join(owners))
+                            if prefilter is not False and prefilter.find(str(text)) is False:
+                                leaks.extend(scan_text(name, text, None, {}, None, patterns, seen.setdefault(name, set())))
+                                continue
+                            if encoded is None:
+                                encoded = _encoded(owners)
+                                raw = Automaton(encoded)
+                            leaks.extend(scan_text(name, text, raw, encoded, raw, patterns, seen.setdefault(name, set())))
+                        else:
+                            leaks.extend(scan_text(name, text, auto, owners, patterns=patterns,
+                                                   seen=seen.setdefault(name, set()), public=public))
+            except Exception as exc:  # fail closed: what cannot be read cannot be vouched for
+                leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     return leaks

@@ -744,3 +744,50 @@ def test_public_names_are_worked_out_only_once_a_secret_is_found():
     at = page.index(INN) + 6
     assert not names.leak(page, iter([(at, at + 2, "方斌")])) and asked == [1]
     assert names.leak(page, iter([(page.rindex("方斌"), page.rindex("方斌") + 2, "方斌")])) and asked == [1]
+
+
+def test_a_long_scan_has_a_process_reading_ahead_and_the_same_answer(tmp_path, monkeypatch):
+    """gate.scan.ReadAhead: for a scan of MIN_FILES or more a small process of its own asks the
+    kernel for the next files (the paths sent through a pipe as the scan goes); it ends with the
+    scan, and the gate's answer is the one without it. A path that cannot be opened is left to
+    the scan; a short scan starts no process."""
+    import subprocess
+    import sys
+
+    from gate import scan
+    from gate.memory import check
+    from gate.scan import ReadAhead
+
+    site, folder, memory = _online(tmp_path, {"a.html": PUBLIC + "<p>金山公园</p>", "b.html": PUBLIC}, SECRETS)
+    for i in range(40):
+        (site / f"p{i}.html").write_text(PUBLIC + f"<p>第{i}页</p>", encoding="utf-8")
+    (site / "c.html").write_text(PUBLIC + "\n<p>证人李四光</p>\n", encoding="utf-8")
+    new = {**SECRETS, "n (id=PEN-9)": ["李四光"]}
+    expected = check(site, new, {"a.html", "b.html"}, memory, folder, "v1")
+    started = []
+    real = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(ReadAhead, "MIN_FILES", 10)
+    monkeypatch.setattr(ReadAhead, "AHEAD", 8)
+    monkeypatch.setattr(ReadAhead, "STEP", 4)
+    sent = []
+    real_send = ReadAhead._send
+    monkeypatch.setattr(ReadAhead, "_send", lambda self, start, end: (sent.append((start, end)), real_send(self, start, end)))
+    got = check(site, new, {"a.html", "b.html"}, memory, folder, "v1")
+    # the first 8 at once, then 4 more each 4 the scan reads, 8 ahead of it
+    assert sent[:3] == [(0, 8), (8, 12), (12, 16)]
+    assert [l.file for l in got[0]] == [l.file for l in expected[0]] == ["c.html"]
+    assert sorted(got[1]["secrets"]) == sorted(expected[1]["secrets"]) and got[1]["files"] == expected[1]["files"]
+    # one for the memory check, one for the full scan its hit sends the gate to; each ended with its scan
+    assert len(started) == 2 and all(p.returncode is not None for p in started)
+    with ReadAhead(["x"] * 9) as ahead:  # short: read as it comes
+        assert ahead.helper is None
+    # the helper itself: every line a path, one that cannot be opened passed over
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", scan._ADVISE],
+                          input=f"{site / 'a.html'}\n{tmp_path / 'missing'}\n{site / 'b.html'}\n".encode())
+    assert done.returncode == 0
