@@ -96,7 +96,6 @@ def local_cluster(workers: int, result: dict):
 def run_index(config: dict) -> dict:
     """The search stage of one configuration in this (fresh) process."""
     import pickle
-    import resource
 
     from pipeline.executor import DaskExecutor, LocalExecutor
     from search.static_index import build_static_index

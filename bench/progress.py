@@ -236,9 +236,9 @@ def main() -> None:
         b = build_times(args.records, it)
         print(f"Build, {args.records:,} records, progress stage inside pipeline.build ({b['files']:,} files, decoys included):")
         print(f"  cold (empty state, {args.records:,} derivations): stage {b['cold']['stage']:.1f} s (whole build {b['cold']['build']:.1f} s)")
-        print(f"  warm, same day, records unchanged: stage " + ", ".join(f"{w['stage']:.2f} s" for w in b["warm"])
+        print("  warm, same day, records unchanged: stage " + ", ".join(f"{w['stage']:.2f} s" for w in b["warm"])
               + " wall (CPU " + ", ".join(f"{w['cpu']:.2f} s" for w in b["warm"]) + "; whole build "
-              + ", ".join(f"{w['build']:.1f} s" for w in b["warm"]) + f"); files linked unchanged: " + ", ".join(f"{n:,}" for n in b["same"]) + f" of {b['files']:,}")
+              + ", ".join(f"{w['build']:.1f} s" for w in b["warm"]) + "); files linked unchanged: " + ", ".join(f"{n:,}" for n in b["same"]) + f" of {b['files']:,}")
         print(f"  warm, next day (refresh schedule): stage {b['next_day']['stage']:.2f} s wall (CPU {b['next_day']['cpu']:.2f} s; "
               f"whole build {b['next_day']['build']:.1f} s); {b['refreshed']:,} files got fresh bytes")
         print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)")
