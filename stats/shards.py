@@ -6,7 +6,9 @@ A shard is the published decisions of one (organ, year) — `shard_of`, the grou
 open-data files, byte for byte what one piece gives. `summaries` is the local build's way in:
 each shard's summary is kept in the cache folder under a key of what it was made from (its
 decisions' ids, content hashes and first publication dates, the site's origin and the code),
-so publishing ten new decisions summarises again only the shards they fall in.
+so publishing ten new decisions summarises again only the shards they fall in; and there, the
+open-data rows of the decisions that did not change are taken from the shard's last summary
+(its files share a name by shard: `_shard_name`).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from typing import Callable
 from pipeline.state import prune_unused as prune
 from records.model import PublicDecision, Withdrawal
 
-FORMAT = 1
+FORMAT = 2  # 2: each open-data row carries the identity it was made from
 # what a summary is computed by: its code, and the holiday calendar the delays are counted with
 _SOURCES = ("stats/figures.py", "stats/review.py", "stats/summary.py", "stats/workdays.py", "stats/shards.py",
             "opendata/__init__.py", "portal/filters.py", "publication/__init__.py", "records/model.py")
@@ -53,18 +55,21 @@ def group(decisions: list[PublicDecision]) -> dict[tuple[str, int], list[PublicD
     return dict(sorted(groups.items()))
 
 
-def summarise_shard(decisions: list[PublicDecision], origin: str, today: date) -> dict:
+def summarise_shard(decisions: list[PublicDecision], origin: str, today: date, earlier: dict | None = None) -> dict:
     """Runs anywhere (a worker): the summary of some published decisions, usually one shard's.
 
     Plain data (dicts, lists, str, int, float; JSON-able and picklable): statistics as counts and
     multisets per organ (a few KB a shard) and the open-data rows, already written (~1.3 KB a
     decision). `origin` is the site's address the open data links to; `today` counts only for a
-    decision without a first publication date."""
+    decision without a first publication date. `earlier`: a summary of this shard by this code
+    made before, whose open-data rows are taken again for the decisions unchanged since
+    (`opendata.summarise`); the statistics are counted again (a few ms a shard)."""
     from opendata import summarise as open_rows
     from stats.summary import summarise
 
+    earlier_rows = earlier.get("open_data") if earlier is not None and earlier.get("code") == code_version() else None
     return {"format": FORMAT, "code": code_version(), "stats": summarise(decisions, today),
-            "open_data": open_rows(decisions, origin)}
+            "open_data": open_rows(decisions, origin, earlier_rows)}
 
 
 @dataclass
@@ -104,23 +109,53 @@ def summaries(decisions: list[PublicDecision], origin: str, today: date, cache_d
               summarise_many: Callable[[list[list[PublicDecision]]], list[dict]] | None = None) -> list[dict]:
     """Every shard's summary, in shard order: from the cache where its key is there, the rest
     summarised (by `summarise_many`, e.g. on an executor's workers, else here) and kept."""
-    groups = list(group(decisions).values())
-    keys = [shard_key(g, origin, today) for g in groups]
+    grouped = group(decisions)
+    groups = list(grouped.values())
+    names = [f"{_shard_name(shard)}.{shard_key(g, origin, today)}.pickle" for shard, g in grouped.items()]
     folder = Path(cache_dir) / "stats-shards" if cache_dir is not None else None
     found: list[dict | None] = []
-    for key in keys:
-        found.append(_read(folder / f"{key}.pickle") if folder is not None else None)
+    for name in names:
+        found.append(_read(folder / name) if folder is not None else None)
     missing = [i for i, s in enumerate(found) if s is None]
     if missing:
         parts = [groups[i] for i in missing]
-        made = summarise_many(parts) if summarise_many else [summarise_shard(p, origin, today) for p in parts]
+        if summarise_many:
+            made = summarise_many(parts)
+        else:  # here: each from the shard's last summary, if the cache has one
+            made = [summarise_shard(groups[i], origin, today, _earlier(folder, names[i])) for i in missing]
         for i, summary in zip(missing, made):
             found[i] = summary
             if folder is not None:
-                _write(folder / f"{keys[i]}.pickle", summary)
+                _write(folder / names[i], summary)
     if folder is not None:
-        prune(folder, "*.pickle", {f"{k}.pickle" for k in keys})
+        prune(folder, "*.pickle", set(names))
     return found
+
+
+def _shard_name(shard: tuple[str, int]) -> str:
+    """A shard's part of its summaries' file names: the shard's summaries of other contents
+    share it (`_earlier`)."""
+    organ, year = shard
+    return hashlib.sha256(f"{organ}\t{year}".encode()).hexdigest()[:16]
+
+
+def _earlier(folder: Path | None, name: str) -> dict | None:
+    """The summary of this shard last used (the newest file of its shard's name), if any."""
+    if folder is None or not folder.is_dir():
+        return None
+    shard = name.split(".", 1)[0]
+    for path in sorted(folder.glob(f"{shard}.*.pickle"), key=_modified, reverse=True):
+        summary = _read(path)
+        if summary is not None:
+            return summary
+    return None
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _read(path: Path) -> dict | None:

@@ -185,6 +185,44 @@ def test_only_the_shards_that_changed_are_summarised_again(sample, tmp_path):
     assert calls[-1] == len(group(changed))
 
 
+def test_a_shard_summarised_again_takes_the_rows_of_its_unchanged_decisions_from_its_last_summary(
+        sample, tmp_path, monkeypatch):
+    import opendata
+
+    decisions, withdrawals, audit = sample
+    summaries(decisions, ORIGIN, TODAY, tmp_path)
+    made: list[str] = []
+    row = opendata.row
+
+    def counted(d, origin):
+        made.append(d.id)
+        return row(d, origin)
+
+    monkeypatch.setattr(opendata, "row", counted)
+    template = next(d for d in decisions if d.kind == "penalty")
+    new = [dataclasses.replace(template, id=f"NEW-{i}", slug=f"new-{i}", decision_no=f"新{i}号", content_hash="",
+                               first_published_on=TODAY) for i in range(3)]
+    more = decisions + new
+    again = summaries(more, ORIGIN, TODAY, tmp_path)
+    assert sorted(made) == ["NEW-0", "NEW-1", "NEW-2"]  # only the new rows are written
+    fresh = [summarise_shard(g, ORIGIN, TODAY) for g in group(more).values()]
+    assert again == fresh
+    assert merge_shards(again, withdrawals, audit, TODAY).csv == csv_bytes(rows(more, ORIGIN))
+    # a decision corrected, or first published on another day: its row is written again
+    corrected = [dataclasses.replace(d, offence=(d.offence or "") + "（更正）", content_hash="") if d.id == template.id
+                 else dataclasses.replace(d, first_published_on=TODAY - timedelta(days=1)) if d.id == "NEW-1" else d
+                 for d in more]
+    made.clear()
+    again = summaries(corrected, ORIGIN, TODAY, tmp_path)
+    assert sorted(made) == sorted([template.id, "NEW-1"])
+    assert merge_shards(again, withdrawals, audit, TODAY).json == json_bytes(corrected, ORIGIN, TODAY)
+    # another origin: every row of the shards summarised again is written again
+    made.clear()
+    again = summaries(corrected, "https://other.example/", TODAY, tmp_path)
+    assert len(made) == len(corrected)
+    assert merge_shards(again, withdrawals, audit, TODAY).json == json_bytes(corrected, "https://other.example/", TODAY)
+
+
 def test_a_damaged_cached_summary_is_made_again(sample, tmp_path):
     decisions, _, _ = sample
     first = summaries(decisions, ORIGIN, TODAY, tmp_path)
