@@ -751,11 +751,17 @@ def _multiline(secrets: dict[str, list[str]]) -> bool:
     return any("\n" in v.strip() for values in secrets.values() for v in values if "\n" in v)
 
 
-def _labels_digest(secrets: dict[str, list[str]], labels) -> bytes:
-    """A digest of these labels (in this order) and their values. marshal's version 0 spells a
-    string by its characters alone (later versions mark interned ones, and refer back to one seen
-    before): at 10k, 12,600 labels and 215,000 values in 0.03 s, one C call and one hash."""
-    return hashlib.blake2b(marshal.dumps([(label, secrets[label]) for label in labels], 0), digest_size=16).digest()
+def _labels_hash(secrets: dict[str, list[str]], labels, on=None):
+    """A hash of these labels (in this order) and their values, each (label, values) marshalled
+    on its own (a marshalled tuple ends where it says: the bytes name one list of them); `on`: a
+    hash of labels before these, copied and carried on (a build that adds labels digests only the
+    added after checking the known). marshal's version 0 spells a string by its characters alone
+    (later versions mark interned ones, and refer back to one seen before): at 10k, 12,600 labels
+    and 215,000 values in ~0.04 s."""
+    h = on.copy() if on is not None else hashlib.blake2b(digest_size=16)
+    dumps = marshal.dumps
+    h.update(b"".join([dumps((label, secrets[label]), 0) for label in labels]))
+    return h
 
 
 def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store,
@@ -771,7 +777,8 @@ def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store
     wanted = new = None
     known = previous.get("labels") if previous is not None else None
     had = set(known) if known is not None else set()
-    if known is not None and secrets.keys() >= had and _labels_digest(secrets, known) == previous.get("labels_digest"):
+    known_hash = _labels_hash(secrets, known) if known is not None and secrets.keys() >= had else None
+    if known_hash is not None and known_hash.digest() == previous.get("labels_digest"):
         added = [label for label in secrets if label not in had] if len(secrets) > len(had) else []
         extended = _Secrets.extended(previous.get("secrets", []), _Secrets({label: secrets[label] for label in added}))
         if extended is not None:
@@ -783,7 +790,13 @@ def _prepare(secrets: dict[str, list[str]], previous: dict | None, store: _Store
         if previous is not None:
             new = set(wanted.all())  # for a moment
             new.difference_update(previous.get("secrets", []))
-    wanted.labels = (labels, previous["labels_digest"] if labels is known else _labels_digest(secrets, labels))
+    if labels is known:
+        digest = previous["labels_digest"]
+    elif known_hash is not None and labels[:len(known)] == known:  # the known labels' hash, carried on
+        digest = _labels_hash(secrets, labels[len(known):], known_hash).digest()
+    else:
+        digest = _labels_hash(secrets, labels).digest()
+    wanted.labels = (labels, digest)
     if previous is None:
         return wanted, False
     return wanted, _found_in_store(store, previous["chunks"], wanted, new, _public(public_names, wanted))

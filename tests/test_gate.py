@@ -237,6 +237,8 @@ def test_secrets_built_on_the_online_gates_give_what_all_of_them_give(tmp_path, 
         assert sorted({l.file for l in leaks}) == files, name
         assert leaks == leaks_all and sorted(got["secrets"]) == sorted(expected["secrets"]), name
         assert set(got["labels"]) == set(expected["labels"]) == set(secrets), name
+        # the digest carried on from the known labels' is the digest of all of them, made whole
+        assert got["labels_digest"] == gate_memory._labels_hash(secrets, got["labels"]).digest(), name
 
 
 def test_secrets_made_beside_the_file_reading_give_the_same_leaks_and_memory(tmp_path):
