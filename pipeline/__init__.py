@@ -155,20 +155,16 @@ class GateChild:
 
     def start(self, secrets: dict[str, list[str]], stage_secrets: dict) -> None:
         from gate.memory import prepare_beside
-        from pipeline import forked, swap
+        from pipeline import forked
 
         if not self.may_start():
             return
-        output = str(self.output)
-        listing = self.listing = forked.Once()
+        self.listing = forked.Once()
 
         def beside(fn):
             def both():
-                answer, own, files = fn(), Timings(), None
-                if listing.take():  # the build is not waiting for these secrets yet
-                    with own("site listing"):
-                        files = swap.online_files(output)
-                return answer, files, own
+                answer, own = fn(), Timings()
+                return answer, self._list_if_first(own), own  # first: the build is not waiting yet
 
             self.child = forked.start(both, "泄露检查的个人信息", "gate secrets")
             return _Part(self.child, 0, self._list_while_waiting)
@@ -179,15 +175,20 @@ class GateChild:
 
     def _list_while_waiting(self) -> None:
         """The gate needs the child's secrets now: list the site here unless the child has."""
+        self.files = self._list_if_first(self.timed)
+
+    def _list_if_first(self, timed) -> list[str] | None:
+        """The files of the site online, listed by this process (the build or the child) if it
+        is the first to come to them (`pipeline.forked.Once`); else None."""
         from pipeline import swap
 
         if self.listing is None or not self.listing.take():
-            return
+            return None
         try:
-            with self.timed("site listing") if self.timed is not None else contextlib.nullcontext():
-                self.files = swap.online_files(str(self.output))
+            with timed("site listing") if timed is not None else contextlib.nullcontext():
+                return swap.online_files(str(self.output))
         except OSError:  # the swap walks the site itself
-            self.files = None
+            return None
 
     def for_gate(self, stage_secrets: dict):
         """What the gate builds on, if the stages added no secret since the child started."""
