@@ -43,6 +43,7 @@ def _run(code: Path, base: Path, work: Path) -> dict:
     """One build of base/exports into work/out with work/state, by the code in `code`."""
     cmd = [PY, "publish.py", "build", "--exports", str(base / "exports"), "--output", str(work / "out"),
            "--state", str(work / "state"), "--today", TODAY]
+    os.sync()  # untimed: what the runs before wrote is not written back during this one (bench/build.py)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     subprocess.run(cmd, cwd=code, check=True, stdout=subprocess.DEVNULL)
