@@ -331,13 +331,14 @@ def build(options: BuildOptions) -> BuildReport:
 
     pool = SharedExecutor(options.executor, options.scheduler, options.workers)
     try:
-        return _build(options, pool)
+        with contextlib.ExitStack() as helpers:  # processes that help the build and end with it
+            return _build(options, pool, helpers)
     finally:
         pool.close()  # its workers too, however the build ended
         gc.unfreeze()  # what `_build` froze is the collector's again (a process may build again)
 
 
-def _build(options: BuildOptions, pool) -> BuildReport:
+def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildReport:
     report = BuildReport()
     timed = report.timings
     with timed("unchanged check"):
@@ -348,6 +349,9 @@ def _build(options: BuildOptions, pool) -> BuildReport:
         return _unchanged(options, report, saved)
     last = (manifest.load(options.state) or {}).get("report") or {}
     manifest.forget(options.state)
+    from pipeline.warm import Warm
+
+    helpers.callback(Warm(options.state, options.output).stop)  # over a site online: its caches and files asked for now
     if options.early_pool and last.get("published", EARLY_POOL_MIN) >= EARLY_POOL_MIN:
         from pipeline.shards import warm_redaction
 
