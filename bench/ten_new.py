@@ -39,11 +39,14 @@ PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sy
 NESTED = {"pages", "progress", "search", "stats", "gate secrets", "gate child start", "site listing"}
 
 
-def _run(code: Path, base: Path, work: Path) -> dict:
-    """One build of base/exports into work/out with work/state, by the code in `code`."""
+def _run(code: Path, base: Path, work: Path, drop_caches: bool = False) -> dict:
+    """One build of base/exports into work/out with work/state, by the code in `code`; with
+    `drop_caches`, from an empty page cache (as root: what a build a day later may find)."""
     cmd = [PY, "publish.py", "build", "--exports", str(base / "exports"), "--output", str(work / "out"),
            "--state", str(work / "state"), "--today", TODAY]
     os.sync()  # untimed: what the runs before wrote is not written back during this one (bench/build.py)
+    if drop_caches:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     subprocess.run(cmd, cwd=code, check=True, stdout=subprocess.DEVNULL)
@@ -90,6 +93,8 @@ def main() -> None:
     ap.add_argument("--first-in-place", action="store_true", help="the first --code builds in --base itself")
     ap.add_argument("--again", type=int, default=0, metavar="N",
                     help="more runs on the sites of an earlier call that made N runs (no copying, no settling)")
+    ap.add_argument("--drop-caches", action="store_true",
+                    help="empty the page cache before each timed build (root): cold disk caches, as a daily build may find them")
     ap.add_argument("--people", choices=("new", "copies"), default="new",
                     help="the ten new decisions' people (bench/build.py's add_new_decisions)")
     args = ap.parse_args()
@@ -105,7 +110,7 @@ def main() -> None:
     for i in range(args.runs):
         for code, site in sites.items():
             add_ten(site / "exports", args.again + i + 1, args.people)
-            r = _run(code.resolve(), site, site)
+            r = _run(code.resolve(), site, site, args.drop_caches)
             results[code].append(r)
             print(f"{code} run {args.again + i + 1}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, outside {r['outside_wall']:.2f}/"
                   f"{r['outside_cpu']:.2f} s, load {r['load']:.1f}", flush=True)
