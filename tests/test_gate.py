@@ -82,10 +82,24 @@ def test_binary_file_short_ascii_secret_by_chance_is_not_a_leak(tmp_path):
 
 
 def test_binary_file_with_encoded_name_is_a_leak(tmp_path):
-    for enc in ("utf-8", "gb18030"):
-        blob = b"\x00\x8f\xff" + "张三丰".encode(enc) + b"\x93\xfe"
+    secrets = {**SECRETS, "r (id=PEN-5)": ["欧阳明华"]}
+    for enc, name, record in (("utf-8", "张三丰", "samples/x.yaml (id=PEN-1)"), ("gb18030", "欧阳明华", "r (id=PEN-5)")):
+        blob = b"\x00\x8f\xff" + name.encode(enc) + b"\x93\xfe"  # 9 and 8 bytes
         site = _site(tmp_path / enc, {"data.bin": blob})
-        assert [l.record for l in scan_site(site, SECRETS)] == ["samples/x.yaml (id=PEN-1)"], enc
+        assert [l.record for l in scan_site(site, secrets)] == [record], enc
+
+
+def test_binary_file_short_encoding_by_chance_is_not_a_leak(tmp_path):
+    # 6 bytes: a three-character name in GB18030, a two-character one in UTF-8. A 100k build's
+    # binary files are ~370 MB of nearly random bytes, where such keys turn up by chance (one
+    # stopped a 100k cold build, in an encrypted progress file): too short to tell from chance
+    from gate.scan import BINARY_MIN_BYTES
+
+    secrets = {**SECRETS, "r (id=PEN-6)": ["林冲"]}
+    for key in ("张三丰".encode("gb18030"), "林冲".encode("utf-8")):
+        assert len(key) < BINARY_MIN_BYTES
+        site = _site(tmp_path / key.hex(), {"progress/x.bin": b"\x00\x8f\xff" + key + b"\x93\xfe"})
+        assert scan_site(site, secrets) == []
 
 
 def test_gb18030_csv_is_read_as_text(tmp_path):
@@ -464,13 +478,14 @@ def test_changed_binary_line_with_an_old_secret_is_caught(tmp_path, monkeypatch)
     from gate.memory import check
 
     blob = b"\x00\x8f\xff\x10" * 40 + b"\n" + b"\x01\x02" * 30
-    site, folder, memory_ = _online(tmp_path, {"search/p.bin": blob, "index.html": PUBLIC}, SECRETS)
+    secrets = {**SECRETS, "r (id=PEN-5)": ["欧阳明华"]}  # 12 bytes in UTF-8, 8 in GB18030
+    site, folder, memory_ = _online(tmp_path, {"search/p.bin": blob, "index.html": PUBLIC}, secrets)
     # the postings file is rewritten (not kept) and one line now holds a known secret's bytes
     for enc, budget in (("utf-8", 200_000), ("gb18030", 200_000), ("gb18030", 0)):
         monkeypatch.setattr(memory._BinaryKeys, "BUDGET", budget)  # 0: the automaton's way
-        (site / "search/p.bin").write_bytes(blob.replace(b"\x01\x02" * 4, "张三丰".encode(enc), 1))
-        leaks, _ = check(site, SECRETS, {"index.html"}, memory_, folder, "v1")
-        assert [(l.file, l.record) for l in leaks] == [("search/p.bin", "samples/x.yaml (id=PEN-1)")], enc
+        (site / "search/p.bin").write_bytes(blob.replace(b"\x01\x02" * 4, "欧阳明华".encode(enc), 1))
+        leaks, _ = check(site, secrets, {"index.html"}, memory_, folder, "v1")
+        assert [(l.file, l.record) for l in leaks] == [("search/p.bin", "r (id=PEN-5)")], enc
 
 
 def test_known_digest_needs_all_16_bytes(tmp_path):
