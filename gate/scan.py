@@ -306,18 +306,23 @@ def _encoded(owners: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-_ADVISE = """import os, sys
-for line in sys.stdin.buffer:
+# Python source of a helper's `advise(path)`: ask the kernel to read a file ahead (open,
+# posix_fadvise WILLNEED, close). Also the start of pipeline/warm.py's helper.
+ADVISE_FUNCTION = """import os, sys
+def advise(path):
     try:
-        fd = os.open(line[:-1], os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
-        continue
+        return
     try:
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
     except OSError:
         pass
     finally:
         os.close(fd)
+"""
+_ADVISE = ADVISE_FUNCTION + """for line in sys.stdin.buffer:
+    advise(line[:-1])
 """
 
 

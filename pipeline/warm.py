@@ -22,28 +22,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gate.scan import ADVISE_FUNCTION
+
 # what the build reads from --state, first to last: the load, the redaction, the search child
 # (its analyses, the whoosh index in use), the statistics, the gate's memory
 FOLDERS = ("cache/exports", "cache/redacted", "cache/search", "search/current", "cache/stats-shards", "gate")
 
-_HELPER = """import os, sys
-site, folders = sys.argv[1], sys.argv[2:]
+_HELPER = ADVISE_FUNCTION + """site, folders = sys.argv[1], sys.argv[2:]
 for folder in folders:
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         continue
     for name in names:
-        try:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        advise(os.path.join(folder, name))
 stack = [site]
 while stack:
     folder = stack.pop()
