@@ -349,9 +349,11 @@ def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildR
         return _unchanged(options, report, saved)
     last = (manifest.load(options.state) or {}).get("report") or {}
     manifest.forget(options.state)
+    from pipeline.state import State
     from pipeline.warm import Warm
 
-    helpers.callback(Warm(options.state, options.output).stop)  # over a site online: its caches and files asked for now
+    state = State(options.state, options.cache_dir)
+    helpers.callback(Warm(state, options.output).stop)  # over a site online: its caches and files asked for now
     if options.early_pool and last.get("published", EARLY_POOL_MIN) >= EARLY_POOL_MIN:
         from pipeline.shards import warm_redaction
 
@@ -361,13 +363,12 @@ def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildR
     from pipeline.memory import give_back
     from pipeline.redact_stage import redact_ahead, redact_all
     from pipeline.render import render_site
-    from pipeline.state import State, secrets_digest
+    from pipeline.state import secrets_digest
     from portal.site_data import SiteData
     from publication import select
     from records import load_exports
 
     today = options.today
-    state = State(options.state, options.cache_dir)
     with timed("load"):
         parse_cache = state.load_parse_cache(options.exports)
         exports = load_exports(options.exports, parse_cache, exports_walk)

@@ -24,9 +24,15 @@ from pathlib import Path
 
 from gate.scan import ADVISE_FUNCTION
 
-# what the build reads from --state, first to last: the load, the redaction, the search child
-# (its analyses, the whoosh index in use), the statistics, the gate's memory
-FOLDERS = ("cache/exports", "cache/redacted", "cache/search", "search/current", "cache/stats-shards", "gate")
+
+def folders(state) -> list[Path]:
+    """What the build reads of its state (`pipeline.state.State`), first to last: the parse cache,
+    the redaction memo, the search child's analyses and the whoosh index in use, the statistics'
+    summaries (those two in the cache folder, which `BuildOptions.cache_dir` may put elsewhere), the gate's
+    memory."""
+    return [state.root / "cache" / "exports", state.root / "cache" / "redacted", state.cache_root / "search",
+            state.root / "search" / "current", state.cache_root / "stats-shards", state.gate_folder]
+
 
 _HELPER = ADVISE_FUNCTION + """site, folders = sys.argv[1], sys.argv[2:]
 for folder in folders:
@@ -55,13 +61,14 @@ while stack:
 
 
 class Warm:
-    def __init__(self, state: Path, site: Path):
+    def __init__(self, state, site: Path):
+        """`state`: the build's `pipeline.state.State`; `site`: the site online."""
         self.helper = None
         if not hasattr(os, "posix_fadvise") or not Path(site).is_dir():
             return  # a first build has no caches or site to warm
         try:
             self.helper = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _HELPER, str(site), *(str(Path(state) / f) for f in FOLDERS)],
+                [sys.executable, "-I", "-S", "-c", _HELPER, str(site), *map(str, folders(state))],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError:  # no process to be had: the build reads as it comes
             self.helper = None

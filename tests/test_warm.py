@@ -6,11 +6,13 @@ from conftest import build, penalty, write_exports
 
 
 def test_the_helper_asks_for_the_caches_and_stats_the_site_then_ends(tmp_path):
-    from pipeline.warm import Warm
+    from pipeline.state import State
+    from pipeline.warm import Warm, folders
 
-    state, site = tmp_path / "state", tmp_path / "site"
-    (state / "cache" / "exports").mkdir(parents=True)
-    (state / "cache" / "exports" / "000.pickle").write_bytes(b"x" * 10_000)
+    state, site = State(tmp_path / "state", tmp_path / "shared-cache"), tmp_path / "site"
+    (state.root / "cache" / "exports").mkdir(parents=True)
+    (state.root / "cache" / "exports" / "000.pickle").write_bytes(b"x" * 10_000)
+    assert state.cache_root / "stats-shards" in folders(state)  # caches put elsewhere (BuildOptions.cache_dir)
     (site / "decisions" / "pen-1").mkdir(parents=True)
     (site / "decisions" / "pen-1" / "index.html").write_text("<p>页</p>", encoding="utf-8")
     (site / "link").symlink_to(site / "decisions")  # not followed
