@@ -95,13 +95,14 @@ def merge_shards(summaries: list[dict], withdrawals: list[Withdrawal], audit_eve
 
 def shard_key(decisions: list[PublicDecision], origin: str, today: date) -> str:
     """What a shard's summary is made of: its decisions as the public sees them, when each was
-    first published (or `today`, for one without that date), the origin and the code."""
-    from publication.public import content_hash
+    first published (or `today`, for one without that date), the origin and the code: each
+    decision's open-data row identity (`opendata.identity`), and `today` where it has no date."""
+    from opendata import identity
 
     h = hashlib.sha256(f"{code_version()}\n{origin}\n".encode())
+    undated = f"today {today.isoformat()}"
     for d in sorted(decisions, key=lambda d: d.id):
-        published = d.first_published_on.isoformat() if d.first_published_on else f"today {today.isoformat()}"
-        h.update(f"{d.id}\t{d.content_hash or content_hash(d)}\t{published}\n".encode())
+        h.update(f"{identity(d)}{'' if d.first_published_on else undated}\n".encode())
     return h.hexdigest()
 
 
