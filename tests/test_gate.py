@@ -628,7 +628,8 @@ def test_memory_written_in_several_chunks_is_reused(tmp_path, monkeypatch):
     texts = [c for c in memory_["chunks"] if c["kind"] == "t"]
     assert len(texts) >= 3
     stored = [line for c in texts for line in _Store(folder).lines(c).split("\n")]
-    assert len(stored) == len(set(stored)) and "<p>第7页第59行 公开内容</p>" in stored
+    assert len(stored) == len(set(stored)) and "第7页第59行 公开内容" in stored
+    assert "<p>第7页第59行 公开内容</p>" not in stored and "<p>" in stored  # the plain view as its text and tags
     assert sum(c["chars"] for c in texts) == sum(map(len, stored)) + len(stored)
     # a later build: known lines are not stored again, a new secret is found in the stored ones
     (site / "new.html").write_text(pages["p3.html"], encoding="utf-8")
@@ -808,3 +809,45 @@ def test_a_long_scan_has_a_process_reading_ahead_and_the_same_answer(tmp_path, m
     done = subprocess.run([sys.executable, "-I", "-S", "-c", scan._ADVISE],
                           input=f"{site / 'a.html'}\n{tmp_path / 'missing'}\n{site / 'b.html'}\n".encode())
     assert done.returncode == 0
+
+
+def test_stored_views_keep_every_occurrence_the_plain_view_has():
+    """What the memory keeps of a text with tags (its stripped view and what that drops) holds
+    every string without "<", ">" or a line break that the plain view holds; the views are
+    views()'s, in order."""
+    import random
+
+    from gate.scan import stored_views, views
+
+    rnd = random.Random(11)
+    parts = ["<", ">", "td", "p", "b", " ", "x", "张", "三", "\n", "/", "<td>", "</p>", "<b>", "'", "=",
+             "<br/>", "<i a='<td>'>", "&lt;", "<P\n>", "<span title=\"张三", "\">"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 30)))
+        viewed, dropped = stored_views(text)
+        assert [v for v, _ in viewed] == views(text), text
+        plain = viewed[0][0]
+        kept = [line for v, keep in viewed if keep for line in v.split("\n")] + dropped.split("\n")
+        for i in range(len(plain)):
+            for j in range(i + 1, min(len(plain), i + 6) + 1):
+                k = plain[i:j]
+                if any(c in k for c in "<>\n"):
+                    break
+                assert any(k in line for line in kept), (text, k)
+
+
+@pytest.mark.usefixtures("both_ways")
+def test_new_secret_in_a_kept_page_found_in_its_tags_or_its_text(tmp_path):
+    """The memory keeps a page's stripped view and tags, not its plain view: a secret that
+    becomes known later is found in an attribute, across an inline tag, and in a cell."""
+    from gate.memory import _Store, check
+
+    page = ('<p title="王五六">公开</p>\n<p>赵<b>七八</b>说</p>\n<table><tr><td>钱九十</td><td>1</td></tr></table>\n'
+            '<a href="/s?q=孙一\n二三">链接</a>\n')
+    site, folder, memory_ = _online(tmp_path, {"a.html": page, "b.html": PUBLIC}, SECRETS)
+    stored = {line for c in memory_["chunks"] if c["kind"] == "t" for line in _Store(folder).lines(c).split("\n")}
+    assert '<p title="王五六">公开</p>' not in stored and '<p title="王五六">' in stored and "赵七八说" in stored
+    for new in ("王五六", "赵七八", "钱九十", "孙一", "二三"):
+        leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": [new]}, _all(site), memory_, folder, "v1")
+        assert [l.file for l in leaks] == ["a.html"], new
+    assert check(site, {**SECRETS, "n (id=PEN-9)": ["五六公"]}, _all(site), memory_, folder, "v1")[0] == []
