@@ -822,7 +822,7 @@ def test_stored_views_keep_every_occurrence_the_plain_view_has():
     rnd = random.Random(11)
     parts = ["<", ">", "td", "p", "b", " ", "x", "张", "三", "\n", "/", "<td>", "</p>", "<b>", "'", "=",
              "<br/>", "<i a='<td>'>", "&lt;", "<P\n>", "<span title=\"张三", "\">"]
-    for _ in range(20000):
+    for _ in range(6000):
         text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 30)))
         viewed, dropped = stored_views(text)
         assert [v for v, _ in viewed] == views(text), text
@@ -851,3 +851,49 @@ def test_new_secret_in_a_kept_page_found_in_its_tags_or_its_text(tmp_path):
         leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": [new]}, _all(site), memory_, folder, "v1")
         assert [l.file for l in leaks] == ["a.html"], new
     assert check(site, {**SECRETS, "n (id=PEN-9)": ["五六公"]}, _all(site), memory_, folder, "v1")[0] == []
+
+
+@pytest.mark.usefixtures("both_ways")
+def test_open_data_file_written_again_is_scanned_for_its_new_lines(tmp_path, monkeypatch):
+    """A large .json or .csv file that a build writes again is compared with the one online: the
+    lines that one has are known, the others are scanned, for every secret and pattern, and a
+    new secret in a line of the online file is still found (in the stored lines)."""
+    import json
+    import shutil
+
+    from gate import memory
+    from gate.memory import _Store, check
+
+    monkeypatch.setattr(memory, "LINE_DIFF_BYTES", (200, 1 << 20))
+    used = []
+    real = memory._lines_not_online
+    monkeypatch.setattr(memory, "_lines_not_online", lambda *a: used.append(real(*a)) or used[-1])
+    rows = [{"decision_no": f"榕公行罚决字〔2026〕{i}号", "party": "张某甲", "note": "联系人王五六" if i == 7 else "公开"}
+            for i in range(40)]
+    big = json.dumps({"rows": rows}, ensure_ascii=False, indent=1)
+    online, folder, memory_ = _online(tmp_path, {"data/big.json": big, "index.html": PUBLIC}, SECRETS)
+
+    def build(text, secrets=SECRETS, name="staging"):
+        staging = tmp_path / name
+        shutil.rmtree(staging, ignore_errors=True)
+        _site(staging, {"data/big.json": text})
+        return check(staging, secrets, {"index.html"}, memory_, folder, "v1", online=online)
+
+    grown = json.dumps({"rows": rows + [{"decision_no": "新", "party": "李某", "note": "公开 新的一行"}]},
+                       ensure_ascii=False, indent=1)
+    leaks, after = build(grown)
+    assert leaks == [] and used[-1] is not None and "公开 新的一行" in used[-1] and "张某甲" not in used[-1]
+    new_chunks = [c for c in after["chunks"] if c not in memory_["chunks"]]
+    assert '   "note": "公开 新的一行"' in {line for c in new_chunks for line in _Store(folder).lines(c).split("\n")}
+    for added, what in (("联系人张三丰", "personal string"), ("电话13912345678", "mobile")):
+        leaks, _ = build(grown.replace("公开 新的一行", added))
+        assert used[-1] is not None and [(l.file, l.what) for l in leaks] == [("data/big.json", what)], added
+    leaks, _ = build(grown, {**SECRETS, "n (id=PEN-9)": ["王五六"]})  # in a line the online file has
+    assert [l.file for l in leaks] == ["data/big.json"]
+    # read whole: a character reference, or a file online that is not the one the gate scanned
+    for text in (grown.replace("公开 新的一行", "A&amp;B 张三丰"), grown.replace("公开 新的一行", "<b>张三丰</b>")):
+        leaks, _ = build(text)
+        assert used[-1] is None and [l.file for l in leaks] == ["data/big.json"]
+    (online / "data/big.json").write_text(big.replace("公开", "张三丰", 1), encoding="utf-8")
+    leaks, _ = build(big.replace("公开", "张三丰", 1))
+    assert used[-1] is None and [l.file for l in leaks] == ["data/big.json"]
