@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout this script is in (its bench.build)
 sys.path.insert(0, str(ROOT))
-from bench.build import TODAY, add_new_decisions  # noqa: E402
+from bench.build import ENV, TODAY, add_new_decisions  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 # stages timed inside "render" (they run in Pelican) or in a forked child (the gate's, its listing of the site): not added again to the top-level sum
@@ -49,7 +49,7 @@ def _run(code: Path, base: Path, work: Path, drop_caches: bool = False) -> dict:
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    subprocess.run(cmd, cwd=code, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=code, check=True, stdout=subprocess.DEVNULL, env=ENV)  # bytecode kept (bench/build.py)
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
