@@ -63,6 +63,12 @@ def _run(code: Path, base: Path, work: Path, drop_caches: bool = False) -> dict:
             "load": os.getloadavg()[0]}
 
 
+def _stage(run: dict, name: str) -> str:
+    """A stage's wall time in a run, as printed ("-" when the build had no such stage)."""
+    stage = run["stages"].get(name)
+    return f"{stage['wall']:.2f}" if stage else "-"
+
+
 def prepare(code: Path, base: Path, site: Path) -> None:
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
@@ -113,7 +119,8 @@ def main() -> None:
             r = _run(code.resolve(), site, site, args.drop_caches)
             results[code].append(r)
             print(f"{code} run {args.again + i + 1}: wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s, outside {r['outside_wall']:.2f}/"
-                  f"{r['outside_cpu']:.2f} s, load {r['load']:.1f}", flush=True)
+                  f"{r['outside_cpu']:.2f} s, load {r['load']:.1f}; gate {_stage(r, 'gate')} s, its child "
+                  f"{_stage(r, 'gate secrets')} s", flush=True)
     for code, runs in results.items():
         loads = ", ".join(f"{r['load']:.1f}" for r in runs)
         print(f"\n{code}: median of {len(runs)} (wall / CPU, s); load {loads}")

@@ -47,6 +47,15 @@ from gate.scan import BINARY_MIN_BYTES, Binary, Leak, ReadAhead, _norm, prime_nf
 BATCH_CHARS = 8_000_000  # distinct new lines held at once (about 16-32 MB), then scanned and stored
 CHUNK_CHARS = 32_000_000  # a chunk of the memory holds this many characters of lines, written as they come
 CHUNKS_MAX = 64
+# A daily build adds a chunk of each kind: past CHUNKS_MAX // 2 chunks, those under a quarter of
+# CHUNK_CHARS are merged into one of their kind (_merge_small), so that daily builds do not make
+# the memory stale (which a build after 31 of them did: a full scan, ~9 s at 10k, ~2 min at 100k).
+# Binary lines of files no longer online stay stored too: the static index's recent segment is
+# written again every day (~1.45 MB a build at 10k), and the stored binary lines grew by that
+# each day. Once they are more than BINARY_REFRESH times those of the last refresh, plus
+# BINARY_SLACK, the build drops them and reads the site's binary files again (_check_files).
+BINARY_REFRESH = 1.5
+BINARY_SLACK = 8_000_000
 # More secrets than this are looked for this many at a time (_found_in_chunks), each group in one
 # more pass over every line of the site. A 100k build has 1.64 million secrets: in two groups its
 # gate cost 19.6x the 10k gate's CPU (a profile: 42% of it in the grouped passes), while an
@@ -495,6 +504,29 @@ class _Writer:
         return self.done[-1] if self.done else None
 
 
+def _merge_small(store: _Store, chunks: list[dict]) -> list[dict]:
+    """Chunks as before, or, past CHUNKS_MAX // 2 of them, with the small ones of each kind (under
+    a quarter of CHUNK_CHARS: those of daily builds) merged into one, written beside them (the
+    memory saved with the new list removes the others: pipeline.state.save_gate_memory)."""
+    if len(chunks) <= CHUNKS_MAX // 2:
+        return chunks
+    out = list(chunks)
+    for kind in ("t", "b"):
+        small = [c for c in chunks if c["kind"] == kind and c["chars"] < CHUNK_CHARS // 4]
+        if len(small) < 2:
+            continue
+        store.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{kind}-{uuid.uuid4().hex}"
+        pack = zlib.compressobj(0 if kind == "b" else 1)
+        with open(store.folder / f"{name}.z", "wb") as f:
+            for i, chunk in enumerate(small):  # no key holds a line break (nor a 0x0A byte)
+                f.write(pack.compress((b"\n" if i else b"") + store.raw(chunk)))
+            f.write(pack.flush())
+        (store.folder / f"{name}.keys").write_bytes(_Known.ordered(b"".join(store.digests(c) for c in small)))
+        out = [c for c in out if c not in small] + [{"name": name, "kind": kind, "chars": sum(c["chars"] for c in small)}]
+    return out
+
+
 def _stale(previous: dict) -> bool:
     """The stored lines outgrew what the site needs: start again from a full scan."""
     chunks = previous.get("chunks", [])
@@ -888,10 +920,17 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
                         continue
                 stamps[rel] = known
     if previous is None:
-        chunks, recorded, trusted = [], {}, set()
+        chunks, recorded, trusted, binary_files, refresh = [], {}, set(), set(), True
     else:
         chunks, recorded = list(previous["chunks"]), previous.get("files", {})
         trusted = {rel for rel in kept if rel in stamps and recorded.get(rel) == stamps[rel]}
+        binary_files = set(previous.get("binary_files", ()))
+        stored_binary = sum(c["chars"] for c in chunks if c["kind"] == "b")
+        refresh = stored_binary > BINARY_REFRESH * previous.get("binary_base", 0) + BINARY_SLACK
+        if refresh:  # the site's binary files are read again, and only their lines are kept
+            chunks = [c for c in chunks if c["kind"] != "b"]
+            trusted -= binary_files
+    found_binary: set[str] = set()
     known = {kind: _Known([store.digests(c) for c in chunks if c["kind"] == kind]) for kind in ("t", "b")}
     batch = _Batch(store, known, *((wanted,) if callable(wanted) else wanted))
     multiline = set() if callable(wanted) else wanted[0].multiline
@@ -915,6 +954,7 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
                             continue
                     for _, text in texts(f, rel):
                         if isinstance(text, Binary):
+                            found_binary.add(rel)
                             batch.add("b", str(text), whole=True)
                             if multiline and any(k in text for k in multiline_bytes):
                                 batch.hit = True
@@ -930,11 +970,17 @@ def _check_files(staging: Path, secrets: dict[str, list[str]], kept: set[str], p
                 leaks.append(Leak(rel, "(unknown)", "unreadable file", f"{type(exc).__name__}: {exc}"))
     chunks += batch.finish()
     hit = batch.hit
+    if not hit:
+        chunks = _merge_small(store, chunks)
     batch._wanted()
     memory = {"version": version, "secrets": batch.secrets.all(), "files": stamps, "chunks": chunks,
               **({"labels": batch.secrets.labels[0], "labels_digest": batch.secrets.labels[1]}
                  if batch.secrets.labels is not None else {}),
-              "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0)}
+              "base_chars": sum(c["chars"] for c in chunks) if previous is None else previous.get("base_chars", 0),
+              # the files whose bytes are binary lines (those kept unread stay so), to read again at a refresh
+              "binary_files": sorted(found_binary | (binary_files & trusted)),
+              "binary_base": (sum(c["chars"] for c in chunks if c["kind"] == "b") if refresh
+                              else previous.get("binary_base", 0))}
     del batch, known, wanted  # their automatons and keys, before scan_site makes its own
     if hit:
         # name every file and record as the gate always did

@@ -897,3 +897,59 @@ def test_open_data_file_written_again_is_scanned_for_its_new_lines(tmp_path, mon
     (online / "data/big.json").write_text(big.replace("公开", "张三丰", 1), encoding="utf-8")
     leaks, _ = build(big.replace("公开", "张三丰", 1))
     assert used[-1] is None and [l.file for l in leaks] == ["data/big.json"]
+
+
+@pytest.mark.usefixtures("both_ways")
+def test_daily_chunks_are_merged_and_stay_searched(tmp_path, monkeypatch):
+    """Past CHUNKS_MAX // 2 chunks, the small ones of each kind are merged: the memory does not
+    go stale from daily builds alone, and a line of an early day is still found and known."""
+    from gate import memory
+    from gate.memory import _Store, _stale, check
+
+    monkeypatch.setattr(memory, "CHUNKS_MAX", 6)
+    site, folder, memory_ = _online(tmp_path, {"index.html": PUBLIC, "p.bin": b"\x00\x8f\xff" * 40}, SECRETS)
+    for day in range(8):  # a page and a binary file a day, each a chunk of its kind
+        (site / f"day{day}.html").write_text(f"<p>第{day}天 公开内容 金山{day}号</p>", encoding="utf-8")
+        (site / f"day{day}.bin").write_bytes(b"\x00\xfe" * 8 + f"第{day}天".encode() + b"\x01" * 9)
+        kept = _all(site) - {f"day{day}.html", f"day{day}.bin"}
+        leaks, memory_ = check(site, SECRETS, kept, memory_, folder, "v1")
+        assert leaks == [] and len(memory_["chunks"]) <= 3 + 2 and not _stale(memory_), day
+    stored = {line for c in memory_["chunks"] if c["kind"] == "t" for line in _Store(folder).lines(c).split("\n")}
+    assert {f"第{day}天 公开内容 金山{day}号" for day in range(8)} <= stored
+    leaks, again = check(site, SECRETS, _all(site) - {"day0.html"}, memory_, folder, "v1")
+    assert leaks == [] and again["chunks"] == memory_["chunks"]  # day0.html read again: all its lines known
+    leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": ["金山0号"]}, _all(site), memory_, folder, "v1")
+    assert [l.file for l in leaks] == ["day0.html"]
+
+
+@pytest.mark.usefixtures("both_ways")
+def test_binary_lines_of_files_gone_are_dropped_at_a_refresh(tmp_path, monkeypatch):
+    """A binary file written again every day leaves its old bytes in the memory; once they
+    outgrow the last refresh, the site's binary files are read again and only theirs are kept,
+    and a new secret in a binary file kept unread since is still found."""
+    from gate import memory
+    from gate.memory import _Store, check
+
+    monkeypatch.setattr(memory, "BINARY_SLACK", 100)
+    name = "欧阳明华".encode("utf-8")
+    kept_blob = b"\x00\x8f\xff" * 30 + name + b"\x93\xfe" * 10
+    site, folder, memory_ = _online(tmp_path, {"index.html": PUBLIC, "progress/kept.bin": kept_blob,
+                                                "search/recent.bin": b"\x8f" * 60}, SECRETS)
+    assert memory_["binary_files"] == ["progress/kept.bin", "search/recent.bin"]
+
+    def binary_stored():
+        return b"\n".join(_Store(folder).raw(c) for c in memory_["chunks"] if c["kind"] == "b")
+
+    refreshed = False
+    for day in range(6):
+        (site / "search/recent.bin").write_bytes(bytes([0x90 + day]) * 60)  # yesterday's bytes go
+        leaks, memory_ = check(site, SECRETS, _all(site) - {"search/recent.bin"}, memory_, folder, "v1")
+        assert leaks == []
+        if b"\x8f" * 60 not in binary_stored():
+            refreshed = True
+            break
+    assert refreshed and day >= 2 and bytes([0x90 + day]) * 60 in binary_stored() and kept_blob in binary_stored()
+    assert bytes([0x90 + day - 1]) * 60 not in binary_stored()
+    assert memory_["binary_files"] == ["progress/kept.bin", "search/recent.bin"]
+    leaks, _ = check(site, {**SECRETS, "n (id=PEN-9)": ["欧阳明华"]}, _all(site), memory_, folder, "v1")
+    assert [l.file for l in leaks] == ["progress/kept.bin"]
