@@ -618,11 +618,10 @@ class _Batch:
         target = self.lines[kind]
         lines = [text] if whole else text.split("\n")
         fresh = [line for line in lines if line not in target]
-        if keep:
-            if self.unkept:
-                self.unkept.difference_update(lines)
-        else:
+        if not keep:
             self.unkept.update(fresh)
+        elif self.unkept and kind == "t":
+            self.unkept.difference_update(lines)
         if fresh:
             before = len(target)
             target.update(dict.fromkeys(fresh))
@@ -645,7 +644,7 @@ class _Batch:
                 self._wanted()
                 self.hit = self._scan(kind, "\n".join(fresh))
             self.known[kind].add(fresh_digests)
-            unkept = self.unkept
+            unkept = self.unkept if kind == "t" else None
             self.writers[kind].add([line for line in fresh if line not in unkept] if unkept else fresh, fresh_digests)
         self.lines = {"t": {}, "b": {}}
         self.unkept = set()
