@@ -154,7 +154,7 @@ def stored_views(text: str) -> tuple[list[tuple[str, bool]], str]:
         texts_cells = _CELL_SPLIT.split(plain)  # text, cell, text, ...
         texts_tags = _TAG_SPLIT.split("\n".join(texts_cells[::2]) if len(texts_cells) > 1 else plain)
         if len(texts_tags) + len(texts_cells) > 2:
-            dropped = "\n".join(texts_cells[1::2] + texts_tags[1::2])
+            dropped = "\n".join(dict.fromkeys(texts_cells[1::2] + texts_tags[1::2]))  # a page repeats its tags
             return [(plain, False), ("".join(texts_tags[::2]), True)], dropped
     return [(plain, True)], ""
 
