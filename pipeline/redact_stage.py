@@ -157,7 +157,7 @@ def redact_all(decisions: list[Decision], slugs: dict[str, str], state: State, w
     ends = ends or {}
     tokens = tokens or {}
     (state.root / "cache" / "redacted.pickle").unlink(missing_ok=True)  # the one-file layout before buckets
-    store = Buckets(state.root / "cache" / "redacted", _memo_version(RULES_VERSION))
+    store = Buckets(state.redaction_memo_folder, _memo_version(RULES_VERSION))
     memo = store.load()
     remembered: dict[str, tuple] = {}  # id -> the memo's entry, kept as the very object loaded
     results: dict[str, dict] = dict(ahead.results) if ahead else {}

@@ -111,10 +111,20 @@ class State:
         atomic_write(index_path, json.dumps(signatures, sort_keys=True).encode("utf-8"))
         self._old_published.unlink(missing_ok=True)
 
+    @property
+    def parse_cache_folder(self) -> Path:
+        """The parse cache's buckets (records/)."""
+        return self.root / "cache" / "exports"
+
+    @property
+    def redaction_memo_folder(self) -> Path:
+        """The redaction memo's buckets (pipeline/redact_stage.py)."""
+        return self.root / "cache" / "redacted"
+
     # -- parsed and validated export files, keyed by size and modification time (records/) --
     def _parse_store(self, exports: Path) -> "Buckets":
         version = f"{Path(exports).resolve()} {_records_version()}"
-        return Buckets(self.root / "cache" / "exports", version)
+        return Buckets(self.parse_cache_folder, version)
 
     def load_parse_cache(self, exports: Path) -> dict:
         (self.root / "cache" / "exports.pickle").unlink(missing_ok=True)  # the one-file layout before buckets

@@ -30,8 +30,12 @@ def folders(state) -> list[Path]:
     the redaction memo, the search child's analyses and the whoosh index in use, the statistics'
     summaries (those two in the cache folder, which `BuildOptions.cache_dir` may put elsewhere), the gate's
     memory."""
-    return [state.root / "cache" / "exports", state.root / "cache" / "redacted", state.cache_root / "search",
-            state.root / "search" / "current", state.cache_root / "stats-shards", state.gate_folder]
+    from stats.shards import summaries_folder
+
+    # the search stage's folders are spelled here: its modules import whoosh (0.24 s), not worth
+    # it at the start of a build for two paths (search/static_index.py, search/whoosh_index.py)
+    return [state.parse_cache_folder, state.redaction_memo_folder, state.cache_root / "search",
+            state.root / "search" / "current", summaries_folder(state.cache_root), state.gate_folder]
 
 
 _HELPER = ADVISE_FUNCTION + """site, folders = sys.argv[1], sys.argv[2:]

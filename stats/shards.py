@@ -93,6 +93,11 @@ def merge_shards(summaries: list[dict], withdrawals: list[Withdrawal], audit_eve
     return Merged(merge([s["stats"] for s in summaries], withdrawals, audit_events, today), csv_data, json_data)
 
 
+def summaries_folder(cache_dir: Path) -> Path:
+    """Where the shards' summaries are kept in the cache folder."""
+    return Path(cache_dir) / "stats-shards"
+
+
 def shard_key(decisions: list[PublicDecision], origin: str, today: date) -> str:
     """What a shard's summary is made of: its decisions as the public sees them, when each was
     first published (or `today`, for one without that date), the origin and the code: each
@@ -113,7 +118,7 @@ def summaries(decisions: list[PublicDecision], origin: str, today: date, cache_d
     grouped = group(decisions)
     groups = list(grouped.values())
     names = [f"{_shard_name(shard)}.{shard_key(g, origin, today)}.pickle" for shard, g in grouped.items()]
-    folder = Path(cache_dir) / "stats-shards" if cache_dir is not None else None
+    folder = summaries_folder(cache_dir) if cache_dir is not None else None
     found: list[dict | None] = []
     for name in names:
         found.append(_read(folder / name) if folder is not None else None)
