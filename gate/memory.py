@@ -475,8 +475,13 @@ class _Writer:
     def add(self, lines: list[str], digests: bytes) -> None:
         """Lines to store and the digests of the lines now known (those and any scanned but not
         stored: _Batch.add)."""
-        if not lines and not digests:
-            return
+        if lines or digests:
+            data = "\n".join(lines).encode(self.encoding, self.errors) if lines else b""
+            self.add_encoded(data, sum(map(len, lines)) + len(lines), digests)
+
+    def add_encoded(self, data: bytes, chars: int, digests: bytes) -> None:
+        """Lines already joined and encoded, `chars` as `add` counts them (their characters and
+        one a line; 0: none), and digests (a chunk's whole, when chunks are merged)."""
         if self.file is None:
             self.store.folder.mkdir(parents=True, exist_ok=True)
             self.name = f"{self.kind}-{uuid.uuid4().hex}"
@@ -484,10 +489,9 @@ class _Writer:
             # binary lines (search postings, encrypted files) hardly compress: stored, not deflated
             self.zip = zlib.compressobj(0 if self.kind == "b" else 1)
             self.keys, self.chars = [], 0
-        if lines:
-            data = "\n".join(lines).encode(self.encoding, self.errors)
+        if chars:
             self.file.write(self.zip.compress(data if not self.chars else b"\n" + data))
-            self.chars += sum(map(len, lines)) + len(lines)
+            self.chars += chars
         self.keys.append(digests)
         if self.chars >= CHUNK_CHARS:
             self.close()
@@ -506,8 +510,9 @@ class _Writer:
 
 def _merge_small(store: _Store, chunks: list[dict]) -> list[dict]:
     """Chunks as before, or, past CHUNKS_MAX // 2 of them, with the small ones of each kind (under
-    a quarter of CHUNK_CHARS: those of daily builds) merged into one, written beside them (the
-    memory saved with the new list removes the others: pipeline.state.save_gate_memory)."""
+    a quarter of CHUNK_CHARS: those of daily builds) merged, written beside them as any chunk is
+    (_Writer: one, or more past CHUNK_CHARS; the memory saved with the new list removes the
+    others: pipeline.state.save_gate_memory)."""
     if len(chunks) <= CHUNKS_MAX // 2:
         return chunks
     out = list(chunks)
@@ -515,15 +520,11 @@ def _merge_small(store: _Store, chunks: list[dict]) -> list[dict]:
         small = [c for c in chunks if c["kind"] == kind and c["chars"] < CHUNK_CHARS // 4]
         if len(small) < 2:
             continue
-        store.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{kind}-{uuid.uuid4().hex}"
-        pack = zlib.compressobj(0 if kind == "b" else 1)
-        with open(store.folder / f"{name}.z", "wb") as f:
-            for i, chunk in enumerate(small):  # no key holds a line break (nor a 0x0A byte)
-                f.write(pack.compress((b"\n" if i else b"") + store.raw(chunk)))
-            f.write(pack.flush())
-        (store.folder / f"{name}.keys").write_bytes(_Known.ordered(b"".join(store.digests(c) for c in small)))
-        out = [c for c in out if c not in small] + [{"name": name, "kind": kind, "chars": sum(c["chars"] for c in small)}]
+        writer = _Writer(store, kind)
+        for chunk in small:  # no key holds a line break (nor a 0x0A byte)
+            writer.add_encoded(store.raw(chunk), chunk["chars"], store.digests(chunk))
+        writer.close()
+        out = [c for c in out if c not in small] + writer.done
     return out
 
 
