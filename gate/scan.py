@@ -124,15 +124,7 @@ def views(text: str) -> list[str]:
     references decoded (twice: &amp;#37073; too), NFKC-normalised; then the same with tags removed
     (张<b>三</b>). Decoding and normalising only ever turn spellings into the plain one the secrets
     are kept in, so the raw text need not be searched separately."""
-    plain = _plain(text)
-    out = [plain]
-    if "<" in plain:
-        # inline tags go (张<b>三</b> is 张三); a cell, item or block boundary separates what
-        # it separates: a statistics table read with its cells glued (1 | 3800…) spelled a mobile
-        stripped = _TAG.sub("", _CELL.sub("\n", plain))
-        if stripped != plain:
-            out.append(stripped)
-    return out
+    return [view for view, _ in stored_views(text)[0]]
 
 
 def stored_views(text: str) -> tuple[list[tuple[str, bool]], str]:
@@ -151,6 +143,9 @@ def stored_views(text: str) -> tuple[list[tuple[str, bool]], str]:
     a page is mostly its text again, which the stripped view holds."""
     plain = _plain(text)
     if "<" in plain:
+        # inline tags go (张<b>三</b> is 张三); a cell, item or block boundary separates what
+        # it separates: a statistics table read with its cells glued (1 | 3800…) spelled a mobile.
+        # The stripped view is _TAG.sub("", _CELL.sub("\n", plain)), split to keep what it drops.
         texts_cells = _CELL_SPLIT.split(plain)  # text, cell, text, ...
         texts_tags = _TAG_SPLIT.split("\n".join(texts_cells[::2]) if len(texts_cells) > 1 else plain)
         if len(texts_tags) + len(texts_cells) > 2:
