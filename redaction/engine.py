@@ -249,7 +249,7 @@ def redact(decision: Decision, doc: Document | None = None) -> Redaction:
 
 def redact_many(decisions: list[Decision]) -> list[Redaction]:
     """`redact` for many decisions, in order. Their sentences not tagged before go to the tagger
-    together, sorted by length into full batches (little padding, one model call per batch)."""
+    together, in batches of sentences of one length (no padding, which the model would read)."""
     decisions = list(decisions)
     out = []
     # in parts of MANY_PART: a part's sentences fit the tagger's cache, which `redact` reads

