@@ -491,3 +491,27 @@ def test_viterbi_over_a_batch_is_the_textbook_viterbi_ties_included():
         emissions = rng.integers(-3, 4, size=(n, width, tags)).astype(np.float32)
         transitions = rng.integers(-2, 3, size=(tags, tags)).astype(np.float32)
         assert tagger._viterbi_batch(emissions, transitions) == [tagger._viterbi(e, transitions) for e in emissions]
+
+
+def test_the_c_viterbi_gives_numpys_paths_ties_included():
+    import shutil
+
+    import numpy as np
+
+    from redaction import tagger
+
+    if tagger._library() is None:
+        assert not shutil.which("cc"), "make setup builds redaction/_viterbi.so where a C compiler is"
+        pytest.skip("no C compiler here: the tagger runs numpy's Viterbi")
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n, width, tags = (int(x) for x in rng.integers(1, [9, 30, 60]))
+        emissions = rng.integers(-3, 4, size=(n, width, tags)).astype(np.float32)
+        transitions = rng.integers(-2, 3, size=(tags, tags)).astype(np.float32)
+        assert tagger._paths(emissions, transitions) == tagger._viterbi_batch(emissions, transitions)
+    # and on the model's own scores, with its transitions
+    lac = tagger._lac()
+    ids = np.array([[lac._vocab.get(c, lac._oov_id) for c in s] for s in ("张三在福州市鼓楼区殴打他人。", "李四于福清市某宾馆内盗窃了。")],
+                   dtype=np.int64)
+    logits = lac._session.run(None, {"token_ids": ids, "length": np.full(2, ids.shape[1])})[0]
+    assert tagger._paths(logits, lac._transitions) == tagger._viterbi_batch(logits, lac._transitions)
