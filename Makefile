@@ -7,9 +7,9 @@ PORT ?= 8000
 APT_PACKAGES := chromium fonts-wqy-microhei
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# The progress stage's PBKDF2 on the x86 SHA extensions (progress/pbkdf2.py); without a C
-# compiler, or elsewhere than x86-64, the build uses OpenSSL's: the same bytes, ~2.6x the CPU.
-PBKDF2_LIB := progress/_pbkdf2_shani.so
+# The progress stage's PBKDF2 in AVX-512 vectors or on the x86 SHA extensions (progress/pbkdf2.py);
+# without a C compiler, or elsewhere than x86-64, the build uses OpenSSL's: the same bytes, ~2.6-6x the CPU.
+PBKDF2_LIB := progress/_pbkdf2.so
 # The tagger's Viterbi (redaction/tagger.py); without it numpy's: the same paths, ~4x the CPU.
 VITERBI_LIB := redaction/_viterbi.so
 CC ?= cc
@@ -24,8 +24,8 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
-$(PBKDF2_LIB): progress/pbkdf2_shani.c
-	@$(CC) -O3 -shared -fPIC -o $@ $< 2>/dev/null \
+$(PBKDF2_LIB): progress/pbkdf2_shani.c progress/pbkdf2_avx512.c
+	@$(CC) -O3 -shared -fPIC -o $@ $^ 2>/dev/null \
 		|| echo "note: $@ not built (no C compiler for x86-64 here); the progress stage uses OpenSSL's PBKDF2"
 
 $(VITERBI_LIB): redaction/viterbi.c

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
@@ -56,8 +56,9 @@ def _derive(args):
 def python_rates(iterations: int, n: int) -> dict:
     """Derivations per second of the build's two PBKDF2 implementations (progress/pbkdf2.py),
     each on one core and on all, measured in turn in this run; and CPU ms per derivation.
-    "openssl": cryptography's, in a process pool as the fallback runs it; "shani": the C loop on
-    the SHA extensions, in threads as a build runs it (absent when the library cannot be used)."""
+    "openssl": cryptography's, in a process pool as the fallback runs it; "avx512" and "shani":
+    the C loops in AVX-512 vectors and on the SHA extensions, each on one core, and on all as a
+    build runs them, in threads (absent where the library or the loop cannot be used)."""
     salt = os.urandom(16)
     cores = os.cpu_count() or 1
     out = {}
@@ -72,14 +73,23 @@ def python_rates(iterations: int, n: int) -> dict:
         t = time.perf_counter()
         list(pool.map(_derive, jobs))
     out["openssl"]["all"] = len(jobs) / (time.perf_counter() - t)
-    if pbkdf2.library()[0] is not None:
-        secrets = [f"A35010250000020263{i:05d}\nK7QM2XHD".encode() for i in range(n * cores)]
-        t, c = time.perf_counter(), time.process_time()
-        pbkdf2.derive_many(secrets[:n], salt, iterations, workers=1)
-        out["shani"] = {"one": n / (time.perf_counter() - t), "cpu_ms": (time.process_time() - c) / n * 1000}
-        t = time.perf_counter()
-        pbkdf2.derive_many(secrets, salt, iterations)
-        out["shani"]["all"] = len(secrets) / (time.perf_counter() - t)
+    lib = pbkdf2.library()[0]
+    if lib is not None:
+        secrets = [f"A35010250000020263{i:05d}\nK7QM2XHD".encode() for i in range(max(n, pbkdf2.WIDE) * cores)]
+        for name, wide, used in (("avx512", True, lib.wide), ("shani", False, lib.sha)):
+            if not used:
+                continue
+            one = secrets[:max(n, pbkdf2.WIDE) if wide else n]  # a whole AVX-512 pass
+            t, c = time.perf_counter(), time.process_time()
+            pbkdf2._run(lib.lib, wide, one, salt, iterations)
+            out[name] = {"one": len(one) / (time.perf_counter() - t), "cpu_ms": (time.process_time() - c) / len(one) * 1000}
+            only = lib._replace(wide=wide, sha=not wide)
+            t = time.perf_counter()
+            with ThreadPoolExecutor(cores) as pool:  # as derive_many shares the work out
+                size = pbkdf2.WIDE if wide else pbkdf2.LANES * 4
+                list(pool.map(lambda p: pbkdf2._derive(only, p, salt, iterations),
+                              [secrets[i:i + size] for i in range(0, len(secrets), size)]))
+            out[name]["all"] = len(secrets) / (time.perf_counter() - t)
     return out
 
 
@@ -216,13 +226,13 @@ def main() -> None:
     print(f"PBKDF2-HMAC-SHA256, {it:,} iterations; {os.cpu_count()} cores")
 
     rates = python_rates(it, args.rounds)
-    for name, label in (("openssl", "OpenSSL (cryptography)"), ("shani", "C on SHA extensions  ")):
+    for name, label in (("openssl", "OpenSSL (cryptography)"), ("avx512", "C in AVX-512 vectors "), ("shani", "C on SHA extensions  ")):
         r = rates.get(name)
         if r:
             print(f"{label}: {r['one']:6.1f} derivations/s on one core, {r['all']:6.1f}/s on all cores; "
                   f"{r['cpu_ms']:.1f} ms CPU each")
         else:
-            print(f"{label}: not available here ({pbkdf2.library()[1]})")
+            print(f"{label}: not available here (the library: {pbkdf2.library()[1]})")
     # the guesser's core below: the faster implementation, from its CPU time (a core of its own)
     one = max(1000 / r["cpu_ms"] for r in rates.values())
     rates = {"one CPU core (the faster implementation above, by its CPU time)": one}

@@ -1,9 +1,10 @@
-"""The progress stage's PBKDF2 (progress/pbkdf2.py): the C loop on the SHA extensions gives
-OpenSSL's bytes, and the build falls back to OpenSSL where the library cannot be used.
+"""The progress stage's PBKDF2 (progress/pbkdf2.py): the C loops, in AVX-512 vectors and on the
+SHA extensions, give OpenSSL's bytes, and the build falls back to OpenSSL where the library
+cannot be used.
 
-A wrong byte would lock every receipt out (the browser derives with WebCrypto), so the C path is
+A wrong byte would lock every receipt out (the browser derives with WebCrypto), so each C loop is
 compared with OpenSSL over secret lengths around the HMAC block, iteration counts, batch sizes
-that leave a lane over, and one or two threads."""
+that leave lanes over, and one or two threads."""
 from __future__ import annotations
 
 import hashlib
@@ -24,23 +25,26 @@ RFC_7914 = [
 ]
 
 
-def _has_sha_extensions() -> bool:
+def _cpu_flags() -> set[str]:
     try:
-        flags = pathlib.Path("/proc/cpuinfo").read_text()
+        text = pathlib.Path("/proc/cpuinfo").read_text()
     except OSError:
-        return False
-    return " sha_ni" in flags
+        return set()
+    return {f for line in text.splitlines() if line.startswith("flags") for f in line.split(":", 1)[1].split()}
 
 
-needs_library = pytest.mark.skipif(not _has_sha_extensions(), reason="this processor has no SHA extensions")
+FLAGS = _cpu_flags()
+LOOPS = [wide for wide, flag in ((True, "avx512f"), (False, "sha_ni")) if flag in FLAGS]
+needs_library = pytest.mark.skipif(not LOOPS, reason="this processor has neither AVX-512 nor the SHA extensions")
 
 
 @needs_library
 def test_library_is_built_and_passes_its_check():
-    # make setup and make test build it; on a processor with the SHA extensions it must be used
+    # make setup and make test build it; every loop this processor runs must be used
     lib, how = pbkdf2.library()
     assert lib is not None, how
-    assert how == "SHA extensions"
+    assert (lib.wide, lib.sha) == ("avx512f" in FLAGS, "sha_ni" in FLAGS), how
+    assert how == " and ".join(n for n, f in (("AVX-512", "avx512f"), ("SHA extensions", "sha_ni")) if f in FLAGS)
 
 
 @needs_library
@@ -54,16 +58,21 @@ def test_known_answers(secret, salt, iterations, expected):
 @pytest.mark.parametrize("iterations", [1, 2, 3, 17, 1000])
 @pytest.mark.parametrize("workers", [1, 2])
 def test_equals_openssl(iterations, workers):
+    # each loop on its own, then as derive_many shares the work out
+    lib = pbkdf2.library()[0]
     rng = random.Random(iterations * 10 + workers)
     # lengths around the 64-byte block (a longer key is hashed first), empty, and real receipts
     lengths = [0, 1, 31, 32, 55, 56, 63, 64, 65, 100, 128, 200]
     secrets = [bytes(rng.randrange(256) for _ in range(n)) for n in lengths]
     secrets += ["A3501025000002026100045\nK7QM2XHD".encode(), "案件\n查询码".encode()]
     salt = bytes(rng.randrange(256) for _ in range(16))
-    for count in (1, 2, 3, 7, len(secrets)):  # odd counts leave one lane of a pair alone
+    secrets = secrets * 3  # 42: more than two passes of 16
+    for count in (1, 2, 3, 7, 8, 14, 16, 17, len(secrets)):  # lanes of a pair or of a pass left over
         part = secrets[:count]
-        assert pbkdf2.derive_many(part, salt, iterations, workers) == \
-            [hashlib.pbkdf2_hmac("sha256", s, salt, iterations, 32) for s in part]
+        expected = [hashlib.pbkdf2_hmac("sha256", s, salt, iterations, 32) for s in part]
+        for wide in LOOPS:
+            assert pbkdf2._run(lib.lib, wide, part, salt, iterations) == expected, ("AVX-512" if wide else "SHA", count)
+        assert pbkdf2.derive_many(part, salt, iterations, workers) == expected
 
 
 @needs_library
@@ -90,14 +99,39 @@ def test_a_library_with_other_answers_is_not_used(monkeypatch):
         pytest.skip("no library to test here")
     pbkdf2.library.cache_clear()
     real_run = pbkdf2._run
-    monkeypatch.setattr(pbkdf2, "_run", lambda lib, secrets, salt, it: [b"\0" * 32 for _ in secrets])
+    monkeypatch.setattr(pbkdf2, "_run", lambda lib, wide, secrets, salt, it: [b"\0" * 32 for _ in secrets])
     try:
         lib, how = pbkdf2.library()
         assert lib is None and "other answers than OpenSSL" in how
+        if len(LOOPS) == 2:  # one loop wrong: the other is used alone
+            pbkdf2.library.cache_clear()
+            monkeypatch.setattr(pbkdf2, "_run", lambda lib, wide, secrets, salt, it:
+                                [b"\0" * 32 for _ in secrets] if wide else real_run(lib, wide, secrets, salt, it))
+            lib, how = pbkdf2.library()
+            assert (lib.wide, lib.sha, how) == (False, True, "SHA extensions")
     finally:
         monkeypatch.setattr(pbkdf2, "_run", real_run)
         pbkdf2.library.cache_clear()
     assert pbkdf2.library()[0] is not None
+
+
+@pytest.mark.skipif(len(LOOPS) < 2, reason="needs both AVX-512 and the SHA extensions")
+def test_a_few_derivations_go_to_the_sha_extensions_and_a_pass_of_16_to_avx512(monkeypatch):
+    """A pass of 16 costs as much CPU for one derivation as for 16; the SHA loop takes fewer than
+    WIDE_FROM, and the threads of derive_many take passes of 16."""
+    used = []
+    real_run = pbkdf2._run
+    monkeypatch.setattr(pbkdf2, "_run", lambda lib, wide, secrets, salt, it:
+                        used.append((wide, len(secrets))) or real_run(lib, wide, secrets, salt, it))
+    secrets = [f"case-{i}\ncode".encode() for i in range(37)]
+    salt = os.urandom(16)
+    expected = [hashlib.pbkdf2_hmac("sha256", s, salt, 10, 32) for s in secrets]
+    assert pbkdf2.derive_many(secrets, salt, 10, workers=2) == expected
+    assert sorted(used) == [(False, 5), (True, 16), (True, 16)]
+    used.clear()
+    assert pbkdf2.derive_many(secrets[:pbkdf2.WIDE_FROM - 1], salt, 10, workers=1) == expected[:pbkdf2.WIDE_FROM - 1]
+    assert pbkdf2.derive_many(secrets[:pbkdf2.WIDE_FROM], salt, 10, workers=1) == expected[:pbkdf2.WIDE_FROM]
+    assert used == [(False, pbkdf2.WIDE_FROM - 1), (True, pbkdf2.WIDE_FROM)]
 
 
 def test_cache_derives_what_derive_master_derives(tmp_path):
