@@ -272,6 +272,36 @@ def _gate(staging: Path, secrets: dict[str, list[str]], kept: set[str], state: S
                 timed.record_child(child)
 
 
+def _derive_ahead(options: BuildOptions, records: list, helpers: contextlib.ExitStack):
+    """The progress stage's derivations, started now in a thread (`progress.derive_ahead`); the
+    build waits for them when it stops, however it stops (nothing of it outlives the build)."""
+    if not records:
+        return None
+    from pipeline.render import pelican_settings
+    from progress.config import ProgressConfigError
+    from progress.publish import derive_ahead
+
+    try:
+        ahead = derive_ahead(records, Path(options.state), options.today,
+                             pelican_settings(Path(options.output), None, options.production, options.settings))
+    except ProgressConfigError:
+        return None  # the progress stage says what is wrong with the settings
+    if ahead is not None:
+        helpers.callback(ahead.stop)
+    return ahead
+
+
+def _wait_for(results: dict, quiet: bool = False) -> None:
+    """Wait for what the stages left going beside the build (`results["before_swap"]`)."""
+    for wait in results.get("before_swap", []):
+        try:
+            wait()
+        except Exception as exc:
+            if not quiet:
+                raise
+            log.warning("work beside the build failed as the build stopped: %s", exc)
+
+
 def _summary(report: BuildReport) -> dict:
     """What a rebuild with nothing changed reports again (pipeline/manifest.py)."""
     return {"published": report.published, "withdrawals": report.withdrawals, "expired": report.expired,
@@ -385,6 +415,7 @@ def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildR
     if not exports.decisions and not exports.progress and not exports.unreadable_ids:
         raise PublishError(f"{options.exports} 中没有可读的记录, 未发布任何内容 (原站点保持不变)")
 
+    derivations = _derive_ahead(options, exports.progress, helpers)
     sel = select(exports.decisions, today)
     report.withdrawals, report.expired, report.excluded = len(sel.withdrawals), len(sel.expired), len(sel.excluded)
 
@@ -417,7 +448,11 @@ def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildR
         data = SiteData(timings=timed, cache_dir=state.cache_root, decisions=decisions, withdrawals=sel.withdrawals, progress=exports.progress,
                         state_dir=Path(options.state), today=today, audit=log_events,
                         previous_output=output if output.is_dir() else None,
-                        render_keys=state.load_render_keys() if output.is_dir() else {})
+                        render_keys=state.load_render_keys() if output.is_dir() else {},
+                        progress_ahead=derivations)
+        # work the stages left going beside the build (a whoosh index built apart): waited for
+        # before the swap, and when the build stops otherwise (its errors then only logged)
+        helpers.callback(_wait_for, data.results, quiet=True)
         staging = swap.fresh_staging(output)
 
         def gate_secrets() -> dict[str, list[str]]:
@@ -468,6 +503,8 @@ def _build(options: BuildOptions, pool, helpers: contextlib.ExitStack) -> BuildR
             swap.discard(staging)
             _write_figures(options, report)
             return report
+        with timed("search beside"):
+            _wait_for(data.results)
         with timed("swap in"):
             state.stage_render_keys(data.results.get("render_keys", {}))
             state.forget_gate_memory()

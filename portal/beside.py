@@ -31,7 +31,8 @@ from portal.writing import PageWriter
 
 def search_stage(out: PageWriter, data: SiteData, settings: dict, site: Path) -> list:
     """Make both indexes into `site` through `out`, or keep those of the site online when made of
-    the same decisions: the actions to run once the new site is in place (plain data)."""
+    the same decisions: the actions to run once the new site is in place (plain data). A whoosh
+    index the build started already (`pipeline.render`, a first build) is the one put in place."""
     key = search_key(data)
     previous = data.previous_output
     marker = Path(data.state_dir) / "search" / "built-for"
@@ -49,7 +50,8 @@ def search_stage(out: PageWriter, data: SiteData, settings: dict, site: Path) ->
     from search import publish_search
 
     marker.unlink(missing_ok=True)
-    swap_in = publish_search(data.decisions, site, data.state_dir, settings, out, cache_dir=data.cache_dir)
+    swap_in = publish_search(data.decisions, site, data.state_dir, settings, out, cache_dir=data.cache_dir,
+                             whoosh=data.results.pop("whoosh_started", None))
     return [functools.partial(_in_place, swap_in, marker, key)]
 
 

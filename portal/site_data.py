@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from records.model import ProgressRecord, PublicDecision, Withdrawal
+
+if TYPE_CHECKING:
+    from progress.publish import Ahead
 
 SETTING = "PORTAL_SITE_DATA"
 
@@ -27,6 +30,8 @@ class SiteData:
     timings: dict | None = None  # pipeline.timing.Timings: the stage generators time themselves
     # filled in by the generators, read back by the build (e.g. secrets the gate must look for)
     results: dict = field(default_factory=dict)
+    # the progress stage's derivations, started as soon as the exports were read (progress.derive_ahead)
+    progress_ahead: Ahead | None = None
     # called by the progress stage once it has added its secrets, the last stage to add any (the
     # build starts the gate's child there: pipeline.GateChild)
     secrets_known: Callable[[], None] | None = None

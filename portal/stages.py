@@ -53,7 +53,8 @@ class ProgressGenerator(_StageGenerator):
         from progress import publish_progress
 
         result = publish_progress(self.data.progress, site, self.data.state_dir, today=self.data.today,
-                                  settings=self.settings, online=self.data.previous_output)
+                                  settings=self.settings, online=self.data.previous_output,
+                                  ahead=self.data.progress_ahead)
         out.kept.update(result.kept)  # kept byte for byte from the site online: its gate scanned them
         if result.after_swap is not None:
             self.after_swap(result.after_swap)

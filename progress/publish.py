@@ -57,7 +57,7 @@ def _record_secrets(record: ProgressRecord) -> list[str]:
     return [record.case_no, *code_spellings(record.query_code), *raw_notes]
 
 
-def _latest_per_key(records: list[tuple[bytes, ProgressRecord]]) -> dict[bytes, ProgressRecord]:
+def _latest_per_key(records: list[tuple[bytes, ProgressRecord]], quiet: bool = False) -> dict[bytes, ProgressRecord]:
     """One record per (case, code) as normalised (keyed by their derivation cache key); a later
     export or later event wins."""
     chosen: dict[bytes, ProgressRecord] = {}
@@ -69,8 +69,9 @@ def _latest_per_key(records: list[tuple[bytes, ProgressRecord]]) -> dict[bytes, 
 
     for key, r in records:
         if key in chosen:
-            log.warning("progress: %s and %s share a case number and code; keeping the later",
-                        chosen[key].source.where(), r.source.where())
+            if not quiet:
+                log.warning("progress: %s and %s share a case number and code; keeping the later",
+                            chosen[key].source.where(), r.source.where())
             if rank(r) < rank(chosen[key]):
                 continue
         chosen[key] = r
@@ -171,6 +172,7 @@ def publish_progress(
     today: datetime.date,
     settings: dict,
     online: pathlib.Path | None = None,
+    ahead: "Ahead | None" = None,
 ) -> ProgressResult:
     """Write site_dir/progress. `online` is the site now online (the build's previous output), if
     any: its files that hold exactly the bytes wanted now are kept (`ProgressResult.kept`), not
@@ -181,13 +183,13 @@ def publish_progress(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _publish(records, site_dir, state_dir, today, settings, online)
+        return _publish(records, site_dir, state_dir, today, settings, online, ahead)
     finally:
         if collecting:
             gc.enable()
 
 
-def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressResult:
+def _publish(records, site_dir, state_dir, today, settings, online, ahead) -> ProgressResult:
     cfg = ProgressConfig.from_settings(settings)
     site_dir, state_dir = pathlib.Path(site_dir), pathlib.Path(state_dir)
     secret = SiteSecret.load_or_create(state_dir)
@@ -204,31 +206,51 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
     fingerprint = Fingerprinter(secret.mac("progress/fingerprint/v1"))
 
     # What each record is: from the last build when its fingerprint is known, else worked out.
+    # Which records are published follows from their events alone, so the slow derivations start
+    # first (if `derive_ahead` has not started them already), in a thread beside the redaction of
+    # new records' notes here (a cold 10k build ran its ~3 s of notes on one core before deriving).
     result = ProgressResult(files=0, decoys=0)
-    live, fingerprints, misses = [], {}, 0
+    fingerprints, misses, keyed = {}, [], []
     previous, now = written.records, written.records_now
-    for r in records:  # every record's strings, published or not: a stale copy must not leak either
+    for r in records:
         fp = fingerprint(r)
+        fingerprints[id(r)] = fp
         info = previous.get(fp)
         if info is None:
-            info = _work_out(r, notes, salt, cfg.iterations)
-            misses += 1
-        now[fp] = info
-        fingerprints[id(r)] = fp
-        label = _label(r)
-        strings = info[2].split("\0") if isinstance(info[2], str) else info[2]
+            misses.append(r)
+            keyed.append(_key_and_closed(r, salt, cfg.iterations) + (r,))
+        else:
+            now[fp] = info
+            keyed.append((info[0], info[1], r))
+    chosen = _chosen(keyed, today, cfg)
+    result.expired = len(records) - sum(1 for key, closed, r in keyed if _live(closed, today, cfg))
+
+    cache = ahead.cache if ahead is not None else DerivationCache(state_dir / "progress" / "cache").load()
+
+    def derive() -> list[tuple[str, bytes]]:
+        if ahead is not None:
+            ahead.wait()  # then its cache holds what it derived: only what it could not know is left
+        return cache.derive([(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations, cfg.workers,
+                            keys=list(chosen))
+
+    with ThreadPoolExecutor(1) as beside:
+        deriving = beside.submit(derive)
+        for r in misses:
+            now[fingerprints[id(r)]] = _work_out(r, notes, salt, cfg.iterations)
+        derived = deriving.result()
+    for r in records:  # every record's strings, published or not: a stale copy must not leak either
+        label, strings = _label(r), now[fingerprints[id(r)]][2]
+        strings = strings.split("\0") if isinstance(strings, str) else strings
         if label in result.secrets:  # two records at one place: only a damaged export does that
             strings = sorted({*result.secrets[label], *strings})
         result.secrets[label] = strings
-        if not info[1] or today.toordinal() <= info[1] + cfg.keep_closed_days:
-            live.append((info[0], r))
-    result.expired = len(records) - len(live)
-    chosen = _latest_per_key(live)
-
-    cache = DerivationCache(state_dir / "progress" / "cache").load()
-    derived = cache.derive([(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations, cfg.workers,
-                           keys=list(chosen))
-    result.derived = cache.cold
+    result.derived = cache.cold  # by this stage or by the ahead
+    for r in records:  # every record's strings, published or not: a stale copy must not leak either
+        label, strings = _label(r), now[fingerprints[id(r)]][2]
+        strings = strings.split("\0") if isinstance(strings, str) else strings
+        if label in result.secrets:  # two records at one place: only a damaged export does that
+            strings = sorted({*result.secrets[label], *strings})
+        result.secrets[label] = strings
 
     jobs, real_sizes = [], []  # jobs: (file, bytes, None) to write or (file, None, inode) to keep
     for record, (name, key) in zip(chosen.values(), derived):
@@ -281,14 +303,69 @@ def _publish(records, site_dir, state_dir, today, settings, online) -> ProgressR
     return result
 
 
+def _key_and_closed(record: ProgressRecord, salt: bytes, iterations: int) -> tuple[bytes, int]:
+    """The record's derivation cache key, and the day it closed as an ordinal (0 while open)."""
+    closed = closed_on(record)
+    return cache_key(salt, iterations, record.case_no, record.query_code), closed.toordinal() if closed else 0
+
+
+def _live(closed: int, today: datetime.date, cfg: ProgressConfig) -> bool:
+    return not closed or today.toordinal() <= closed + cfg.keep_closed_days
+
+
+def _chosen(keyed: list[tuple[bytes, int, ProgressRecord]], today, cfg, quiet: bool = False) -> dict:
+    """The published records, one per (case, code): (derivation key, closed, record) in, by key out."""
+    return _latest_per_key([(key, r) for key, closed, r in keyed if _live(closed, today, cfg)], quiet)
+
+
+class Ahead:
+    """Derivations started before the progress stage, in a thread beside the build (`derive_ahead`)."""
+
+    def __init__(self, cache: DerivationCache, future, pool: ThreadPoolExecutor):
+        self.cache, self._future, self._pool = cache, future, pool
+
+    def wait(self) -> None:
+        try:
+            self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def stop(self) -> None:
+        """Wait, as the build stops: a failure here was the stage's to report, or no longer matters."""
+        try:
+            self.wait()
+        except Exception as exc:
+            log.warning("progress: derivations started ahead failed: %s", exc)
+
+
+def derive_ahead(records: list[ProgressRecord], state_dir: pathlib.Path, today: datetime.date,
+                 settings: dict) -> Ahead | None:
+    """Start deriving the (file name, key) of every record the progress stage will publish, in a
+    thread, as soon as the exports are read: the C loops hold no GIL, so the derivations take
+    the core that the build leaves idle while Pelican renders on one (5-9 s of a cold 10k build
+    before the progress stage), and the rest of the cores' time as the build goes. The stage
+    waits for it (`publish_progress(ahead=)`) before it derives what is left. None when there is
+    nothing to derive."""
+    cfg = ProgressConfig.from_settings(settings)
+    state_dir = pathlib.Path(state_dir)
+    salt = SiteSecret.load_or_create(state_dir).salt
+    keyed = [_key_and_closed(r, salt, cfg.iterations) + (r,) for r in records]
+    chosen = _chosen(keyed, today, cfg, quiet=True)
+    cache = DerivationCache(state_dir / "progress" / "cache").load()
+    if all(key in cache.entries for key in chosen):
+        return None
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(cache.derive, [(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations,
+                         cfg.workers, keys=list(chosen))
+    return Ahead(cache, future, pool)
+
+
 def _work_out(record: ProgressRecord, notes: NoteRedactor, salt: bytes, iterations: int) -> tuple:
     """(derivation cache key, day it closed as an ordinal or 0, its strings for the gate, its notes' keys)."""
     strings = set(_record_secrets(record))
     for event in record.events:
         strings.update(notes.redact(event.note)[1])
-    closed = closed_on(record)
     joined = sorted(strings)
     if not any("\0" in s for s in joined):
         joined = "\0".join(joined)  # one string: a tenth of the objects to load next time
-    return (cache_key(salt, iterations, record.case_no, record.query_code), closed.toordinal() if closed else 0,
-            joined, "".join(note_key(e.note) for e in record.events if e.note))
+    return _key_and_closed(record, salt, iterations) + (joined, "".join(note_key(e.note) for e in record.events if e.note))

@@ -46,24 +46,50 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
-def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
-                   out=None, cache_dir: Path | None = None) -> Callable[[], None]:
-    """`settings` may carry the build's executor (`BUILD_EXECUTOR`, `pipeline.executor`) and shard
-    count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks. `out` (the
-    build's `PageWriter`) links static files the site online has unchanged; `cache_dir` keeps
-    each decision's analysis, so only new or changed decisions are analysed."""
+def _executor(settings: dict):
     executor, shards = settings.get("BUILD_EXECUTOR"), settings.get("BUILD_SHARDS")
     if executor is not None and executor.name == "local" and not shards:
         # this machine's pool only when asked (--shards): on 2 cores the parts cost more than they
         # save (bench/distributed.py --index: 10k decisions, 78 s in one process, 115 s on the pool)
         executor = None
+    return executor, shards
+
+
+def start_whoosh(decisions: list[PublicDecision], state_dir: Path, settings: dict) -> tuple[Path, list]:
+    """The whoosh index of `decisions`, started now: its staging folder, and what waits for it
+    (call each before the folder is put in place). One part built from nothing with several
+    writers (a first build of up to ~12,000 decisions) is built in a process apart and left
+    going; anything else is built before this returns (nothing to wait for)."""
     import search
 
+    executor, shards = _executor(settings)
+    procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
+    t, pending = time.perf_counter(), []
+    staging = search.build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards,
+                                        pending=pending)
+    if pending:
+        log.info("whoosh index of %d decisions started apart, the build goes on beside it", len(decisions))
+    else:
+        log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
+    return staging, pending
+
+
+def publish_search(decisions: list[PublicDecision], site_dir: Path, state_dir: Path, settings: dict,
+                   out=None, cache_dir: Path | None = None, whoosh: Path | None = None) -> Callable[[], None]:
+    """`settings` may carry the build's executor (`BUILD_EXECUTOR`, `pipeline.executor`) and shard
+    count (`BUILD_SHARDS`): both indexes are then computed per shard as its tasks. `out` (the
+    build's `PageWriter`) links static files the site online has unchanged; `cache_dir` keeps
+    each decision's analysis, so only new or changed decisions are analysed. `whoosh`: the
+    staging folder of a whoosh index of these decisions already started (`start_whoosh`), whose
+    waits the caller runs before the action returned."""
+    import search
+
+    executor, shards = _executor(settings)
     t = time.perf_counter()
     stats = search.build_static_index(decisions, Path(site_dir), executor, shards, cache_dir=cache_dir, out=out)
     log.info("static search index: %s in %.1fs", stats, time.perf_counter() - t)
-    t = time.perf_counter()
-    procs = settings.get("SEARCH_INDEX_PROCS") or (2 if len(decisions) > 2000 and (os.cpu_count() or 1) > 1 else 1)
-    staging = search.build_whoosh_index(decisions, Path(state_dir), procs=int(procs), executor=executor, shards=shards)
-    log.info("whoosh index of %d decisions in %.1fs", len(decisions), time.perf_counter() - t)
-    return functools.partial(search.put_in_place, staging)  # plain data: it may come from a forked child
+    if whoosh is None:
+        whoosh, pending = start_whoosh(decisions, state_dir, settings)
+        for wait in pending:
+            wait()
+    return functools.partial(search.put_in_place, whoosh)  # plain data: it may come from a forked child

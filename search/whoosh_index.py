@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -174,12 +175,12 @@ def _fresh(folder: Path, name: str, decisions: list[PublicDecision], procs: int)
     writer.commit()
 
 
-def _fresh_task(folder: Path, name: str, decisions: list[PublicDecision], procs: int) -> tuple[int, int]:
-    """`_fresh`; returns the peak memory (KiB) of this process since it began (VmHWM: since its
-    exec) and of whoosh's writers it forked."""
+def _fresh_task(folder: Path, name: str, decisions: bytes, procs: int) -> tuple[int, int]:
+    """`_fresh` of the pickled decisions; returns the peak memory (KiB) of this process since it
+    began (VmHWM: since its exec) and of whoosh's writers it forked."""
     import resource
 
-    _fresh(folder, name, decisions, procs)
+    _fresh(folder, name, pickle.loads(decisions), procs)
     hwm = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
                if line.startswith("VmHWM:"))
     return hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -188,23 +189,42 @@ def _fresh_task(folder: Path, name: str, decisions: list[PublicDecision], procs:
 last_apart: dict = {}  # the peaks of the last `_fresh_apart` (KiB), for the log and bench/search_incremental.py
 
 
-def _fresh_apart(folder: Path, name: str, decisions: list[PublicDecision], procs: int) -> None:
+def _fresh_apart(folder: Path, name: str, decisions: list[PublicDecision], procs: int, wait: bool = True):
     """`_fresh` with several processes, in a new small process (spawned, not forked) instead of
     this one: whoosh's writers are forked by the process that adds the documents, and forked from
     the build's process, which holds every decision and the site's data, each began as large as
     it (a 10k build's peak went from 536 to 1,006 MiB in this stage). The new process is a child
     of this one, so its CPU time, and its writers', are in this process's figures of its children
     (`pipeline.timing`; not the forkserver's, whose children the build does not see). Its peak
-    there is at least this process's size (the fork before the exec counts): its own is logged."""
+    there is at least this process's size (the fork before the exec counts): its own is logged.
+    With `wait` false it returns at once, and what waits for the index (call it before use)."""
     import logging
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        hwm, writers = pool.submit(_fresh_task, folder, name, decisions, procs).result()
-    last_apart.update(process_kib=hwm, writers_kib=writers)
-    logging.getLogger(__name__).info("whoosh index %s of %d decisions apart: peak %d MiB, its writers %d MiB",
-                                     name, len(decisions), hwm >> 10, writers >> 10)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    # pickled here, not by the pool's feeder thread: beside a build that holds the GIL (its
+    # statistics, its gate) that thread pickled the decisions slowly, and the index began ~6 s late
+    future = pool.submit(_fresh_task, folder, name, pickle.dumps(decisions, pickle.HIGHEST_PROTOCOL), procs)
+
+    done = False
+
+    def finish() -> None:  # once or more: the build also calls it when it stops, however it stops
+        nonlocal done
+        if done:
+            return
+        try:
+            hwm, writers = future.result()
+        finally:
+            pool.shutdown()
+        done = True
+        last_apart.update(process_kib=hwm, writers_kib=writers)
+        logging.getLogger(__name__).info("whoosh index %s of %d decisions apart: peak %d MiB, its writers %d MiB",
+                                         name, len(decisions), hwm >> 10, writers >> 10)
+
+    if not wait:
+        return finish
+    finish()
 
 
 # Decisions one whoosh writer takes before its posting pool (`limitmb=256`, ~85 bytes a posting
@@ -220,8 +240,13 @@ def shard_key(d: PublicDecision) -> tuple[str, int]:
 
 
 def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: int = 1, executor=None,
-                       shards: int | None = None) -> Path:
+                       shards: int | None = None, pending: list | None = None) -> Path:
     """Index into a fresh staging folder; returns it (nothing is in use until `put_in_place`).
+
+    With `pending` (a list), an index of one part built from nothing in a process apart is left
+    to build while the caller goes on: what waits for it is appended, and the caller runs it
+    before the staging folder is used (a cold 10k build's gate, one core for ~6 s, ran after the
+    index; now beside it).
 
     The index is one or more parts (whoosh indexes of their own names in the one folder), each
     of decisions of whole organ-years (`pipeline.shards.plan`; `shards` parts, default two per
@@ -297,6 +322,8 @@ def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: 
                 (staging / file_name).write_bytes(blob)
 
         executor.map(build_part, fresh, done)
+    elif pending is not None and procs > 1 and len(fresh) == 1:
+        pending.append(_fresh_apart(staging, *fresh[0], procs, wait=False))
     else:
         for name, part in fresh:
             (_fresh_apart if procs > 1 else _fresh)(staging, name, part, procs)

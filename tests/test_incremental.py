@@ -320,3 +320,22 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path, exports):
     assert build(exports, out, state, cache_dir=cache).swapped
     build(exports, tmp_path / "full", tmp_path / "state-copy", cache_dir=tmp_path / "other-cache")
     assert same_tree(out, tmp_path / "full") == []
+
+
+def test_a_whoosh_index_built_beside_the_build_answers_as_one_built_in_it(tmp_path, exports):
+    """A first build leaves a whoosh index of one part, built in a process apart, to go on while
+    it makes its statistics and runs the gate, and waits for it before the swap: the index in
+    place after the build answers as one built in the build's own process, and no process of it
+    is left behind."""
+    import multiprocessing
+
+    from search import search_index
+
+    build(exports, tmp_path / "out", tmp_path / "state", settings={"SEARCH_INDEX_PROCS": 2})
+    stages = json.loads((tmp_path / "state" / "logs" / "last-build.json").read_text(encoding="utf-8"))["timings"]
+    assert "search beside" in stages
+    assert not multiprocessing.active_children()
+    build(exports, tmp_path / "out-1", tmp_path / "state-1", settings={"SEARCH_INDEX_PROCS": 1})
+    for query, filters in [("殴打", {}), ("郑某", {}), ("", {"kind": "penalty"})]:
+        a = search_index(tmp_path / "state", query, **filters)
+        assert a == search_index(tmp_path / "state-1", query, **filters) and a.total, query

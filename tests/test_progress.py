@@ -437,3 +437,31 @@ def test_after_a_build_that_could_not_trust_the_folder_online_the_next_one_does(
     (site / "progress" / "stray").unlink()
     assert run() == first and len(sealed) == 10, "sealed again, linked"
     assert run() == first and len(sealed) == 10, "trusted again"
+
+
+def test_derivations_started_ahead_give_the_files_the_stage_gives_alone(tmp_path):
+    """`derive_ahead` (started by the build as soon as the exports are read) fills the cache the
+    stage then reads: the same files, the same count of derivations paid, and a closed record
+    past its days is not derived at all; a record the ahead did not know (the stage's own
+    settings) is derived by the stage."""
+    from progress.publish import derive_ahead
+
+    closed = record(case_no="A3501025000002026100099", code="OLD1-CODE", events=[
+        ProgressEvent(at("2026-01-05"), "received", None), ProgressEvent(at("2026-01-06"), "closed", None)])
+    records = [record(), record(case_no="A3501025000002026100046", code="ZZZZ-1111"), closed]
+    alone = build(records, tmp_path, site="alone")
+    settings = {**WEAK}
+    ahead = derive_ahead(records, tmp_path / "state-ahead", TODAY, settings)
+    assert ahead is not None
+    result = publish_progress(records, tmp_path / "ahead", tmp_path / "state-ahead", today=TODAY, settings=settings,
+                              ahead=ahead)
+    assert tree(tmp_path / "alone") != {} and len(tree(tmp_path / "alone")) == len(tree(tmp_path / "ahead"))
+    assert (result.derived, result.expired) == (alone.derived, alone.expired) == (2, 1)
+    assert open_record(tmp_path / "ahead", "A3501025000002026100046", "ZZZZ-1111") is not None
+    assert derive_ahead(records, tmp_path / "state-ahead", TODAY, settings) is None  # all in the cache now
+    # an ahead of other settings: its derivations are of no use to the stage, which derives its own
+    other = derive_ahead(records, tmp_path / "state-other", TODAY, {**WEAK, "PROGRESS_ITERATIONS": 1001})
+    result = publish_progress(records, tmp_path / "other", tmp_path / "state-other", today=TODAY, settings=settings,
+                              ahead=other)
+    assert open_record(tmp_path / "other", "A3501025000002026100046", "ZZZZ-1111") is not None
+    assert result.derived == 2
