@@ -23,6 +23,10 @@ def pelican_settings(staging: Path, data: SiteData | None, production: bool = Fa
 
 def render_site(staging: Path, data: SiteData, production: bool = False, overrides: dict | None = None) -> None:
     overrides = dict(overrides or {})
+    if data.progress_ahead is not None and data.previous_output is not None:
+        # a build over a site online forks children (search, gate), and only a process with no
+        # other thread may fork (pipeline.forked.may_fork): a day's few new derivations end here
+        data.progress_ahead.wait()
     if _search_beside(staging, data, overrides):  # before Pelican is even imported: the child starts at once
         overrides["SEARCH_MADE_BESIDE"] = True
     elif data.previous_output is None:

@@ -354,7 +354,7 @@ def derive_ahead(records: list[ProgressRecord], state_dir: pathlib.Path, today: 
     cache = DerivationCache(state_dir / "progress" / "cache").load()
     if all(key in cache.entries for key in chosen):
         return None
-    pool = ThreadPoolExecutor(1)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="progress-ahead")
     future = pool.submit(cache.derive, [(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations,
                          cfg.workers, keys=list(chosen))
     return Ahead(cache, future, pool)

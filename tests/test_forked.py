@@ -286,3 +286,28 @@ def _daily_build_with_stats_marked(exports, out, state, children, monkeypatch) -
     assert build(exports, out, state).swapped
     assert (out / "decisions" / "pen-t-9" / "index.html").is_file()
     return json.loads((state / "logs" / "last-build.json").read_text())["timings"]
+
+
+def test_a_daily_build_with_new_progress_records_forks_with_no_thread_of_its_derivations(tmp_path, sample_exports,
+                                                                                         monkeypatch):
+    """New progress records are derived ahead in a thread (progress.derive_ahead); a process with
+    another thread may not fork, so that thread is done before the build forks its children."""
+    import threading
+
+    from pipeline import render
+
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_exports, exports)
+    out, state = tmp_path / "out", tmp_path / "state"
+    assert build(exports, out, state).swapped
+    write_exports(exports / "new", {"p.yaml": {
+        "kind": "progress", "case_no": "A3501025000002026199999", "query_code": "NEWC-0DE1", "case_type": "administrative",
+        "authority": "福州市公安局鼓楼分局",
+        "events": [{"at": "2026-11-20T09:30:00+08:00", "stage": "received", "note": "已接报"}]}})
+    alive = []
+    real = render._search_beside
+    monkeypatch.setattr(render, "_search_beside", lambda *a: alive.extend(
+        t.name for t in threading.enumerate() if t.name.startswith("progress-ahead")) or real(*a))
+    report = build(exports, out, state)
+    assert report.swapped and alive == []
+    assert json.loads((state / "logs" / "last-build.json").read_text())["timings"]["progress"]
