@@ -322,19 +322,27 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path, exports):
     assert same_tree(out, tmp_path / "full") == []
 
 
-def test_a_whoosh_index_built_beside_the_build_answers_as_one_built_in_it(tmp_path, exports):
-    """A first build leaves a whoosh index of one part, built in a process apart, to go on while
-    it makes its statistics and runs the gate, and waits for it before the swap: the index in
-    place after the build answers as one built in the build's own process, and no process of it
-    is left behind."""
+@pytest.mark.parametrize("part", [6_000, 1])
+def test_a_whoosh_index_built_beside_the_build_answers_as_one_built_in_it(tmp_path, exports, monkeypatch, part):
+    """A first build leaves its whoosh index, of one part or (parts of `part` decisions a writer)
+    several, built in processes apart, to go on while it renders, and waits for it before the
+    swap: the index in place after the build answers as one built in the build's own process,
+    and no process or thread of it is left behind."""
     import multiprocessing
+    import threading
 
-    from search import search_index
+    from search import search_index, whoosh_index
 
+    monkeypatch.setattr(whoosh_index, "PART_PER_WRITER", part)
+    write_exports(exports, {"c.yaml": penalty(id="PEN-T-3", decision_no="榕公鼓（治）行罚决字〔2025〕903号", decided_on="2025-12-20",
+                                              case_no="A3501025000002025100903")})
     build(exports, tmp_path / "out", tmp_path / "state", settings={"SEARCH_INDEX_PROCS": 2})
     stages = json.loads((tmp_path / "state" / "logs" / "last-build.json").read_text(encoding="utf-8"))["timings"]
     assert "search beside" in stages
     assert not multiprocessing.active_children()
+    assert not [t for t in threading.enumerate() if t.name.startswith("whoosh-parts")]
+    parts = json.loads((tmp_path / "state" / "search" / "current" / whoosh_index.CONTENTS).read_text())["parts"]
+    assert (len(parts) > 1) == (part == 1)
     build(exports, tmp_path / "out-1", tmp_path / "state-1", settings={"SEARCH_INDEX_PROCS": 1})
     for query, filters in [("殴打", {}), ("郑某", {}), ("", {"kind": "penalty"})]:
         a = search_index(tmp_path / "state", query, **filters)
