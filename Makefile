@@ -24,8 +24,8 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
-$(PBKDF2_LIB): progress/pbkdf2_shani.c progress/pbkdf2_avx512.c
-	@$(CC) -O3 -shared -fPIC -o $@ $^ 2>/dev/null \
+$(PBKDF2_LIB): progress/pbkdf2_shani.c progress/pbkdf2_avx512.c progress/sha256_constants.h
+	@$(CC) -O3 -shared -fPIC -o $@ progress/pbkdf2_shani.c progress/pbkdf2_avx512.c 2>/dev/null \
 		|| echo "note: $@ not built (no C compiler for x86-64 here); the progress stage uses OpenSSL's PBKDF2"
 
 $(VITERBI_LIB): redaction/viterbi.c

@@ -245,12 +245,6 @@ def _publish(records, site_dir, state_dir, today, settings, online, ahead) -> Pr
             strings = sorted({*result.secrets[label], *strings})
         result.secrets[label] = strings
     result.derived = cache.cold  # by this stage or by the ahead
-    for r in records:  # every record's strings, published or not: a stale copy must not leak either
-        label, strings = _label(r), now[fingerprints[id(r)]][2]
-        strings = strings.split("\0") if isinstance(strings, str) else strings
-        if label in result.secrets:  # two records at one place: only a damaged export does that
-            strings = sorted({*result.secrets[label], *strings})
-        result.secrets[label] = strings
 
     jobs, real_sizes = [], []  # jobs: (file, bytes, None) to write or (file, None, inode) to keep
     for record, (name, key) in zip(chosen.values(), derived):
