@@ -58,10 +58,11 @@ SEARCH_CHILD_MIN = 2000
 
 
 def _start_whoosh(data: SiteData, settings: dict) -> None:
-    """A first build's whoosh index, started before Pelican, in a process apart when it is one
-    part (`search.start_whoosh`): Pelican renders on one core, and the pages, the progress files'
-    sealing and notes, the static index, the statistics and the gate left the other idle for
-    ~20 s of a cold 10k build. The build waits for it before the swap (`results["before_swap"]`)."""
+    """A first build's whoosh index, started before Pelican in processes apart (one part, or at
+    100k ~12 in turn from a thread: `search.start_whoosh`): Pelican renders on one core, and the
+    pages, the progress files' sealing and notes, the static index, the statistics and the gate
+    left the other idle for ~20 s of a cold 10k build. The build waits for it before the swap
+    (`results["before_swap"]`)."""
     from search import start_whoosh
 
     staging, pending = start_whoosh(data.decisions, data.state_dir, settings)

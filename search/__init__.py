@@ -57,9 +57,10 @@ def _executor(settings: dict):
 
 def start_whoosh(decisions: list[PublicDecision], state_dir: Path, settings: dict) -> tuple[Path, list]:
     """The whoosh index of `decisions`, started now: its staging folder, and what waits for it
-    (call each before the folder is put in place). One part built from nothing with several
-    writers (a first build of up to ~12,000 decisions) is built in a process apart and left
-    going; anything else is built before this returns (nothing to wait for)."""
+    (call each before the folder is put in place). Parts built from nothing with several writers
+    (a first build) are built in processes apart and left going: one part (up to ~12,000
+    decisions) at once, more in turn from a thread; anything else is built before this returns
+    (nothing to wait for)."""
     import search
 
     executor, shards = _executor(settings)
