@@ -217,26 +217,26 @@ def _publish(records, site_dir, state_dir, today, settings, online, ahead) -> Pr
         fingerprints[id(r)] = fp
         info = previous.get(fp)
         if info is None:
-            misses.append(r)
             keyed.append(_key_and_closed(r, salt, cfg.iterations) + (r,))
+            misses.append(keyed[-1])
         else:
             now[fp] = info
             keyed.append((info[0], info[1], r))
-    chosen = _chosen(keyed, today, cfg)
-    result.expired = len(records) - sum(1 for key, closed, r in keyed if _live(closed, today, cfg))
+    live = _live(keyed, today, cfg)
+    result.expired = len(records) - len(live)
+    chosen = _latest_per_key(live)
 
     cache = ahead.cache if ahead is not None else DerivationCache(state_dir / "progress" / "cache").load()
 
     def derive() -> list[tuple[str, bytes]]:
         if ahead is not None:
             ahead.wait()  # then its cache holds what it derived: only what it could not know is left
-        return cache.derive([(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations, cfg.workers,
-                            keys=list(chosen))
+        return _derive(cache, chosen, salt, cfg)
 
     with ThreadPoolExecutor(1) as beside:
         deriving = beside.submit(derive)
-        for r in misses:
-            now[fingerprints[id(r)]] = _work_out(r, notes, salt, cfg.iterations)
+        for key, closed, r in misses:
+            now[fingerprints[id(r)]] = _work_out(r, notes, key, closed)
         derived = deriving.result()
     for r in records:  # every record's strings, published or not: a stale copy must not leak either
         label, strings = _label(r), now[fingerprints[id(r)]][2]
@@ -303,13 +303,17 @@ def _key_and_closed(record: ProgressRecord, salt: bytes, iterations: int) -> tup
     return cache_key(salt, iterations, record.case_no, record.query_code), closed.toordinal() if closed else 0
 
 
-def _live(closed: int, today: datetime.date, cfg: ProgressConfig) -> bool:
-    return not closed or today.toordinal() <= closed + cfg.keep_closed_days
+def _live(keyed: list[tuple[bytes, int, ProgressRecord]], today: datetime.date,
+          cfg: ProgressConfig) -> list[tuple[bytes, ProgressRecord]]:
+    """(derivation key, record) of the records still published: open, or closed within the days kept."""
+    return [(key, r) for key, closed, r in keyed if not closed or today.toordinal() <= closed + cfg.keep_closed_days]
 
 
-def _chosen(keyed: list[tuple[bytes, int, ProgressRecord]], today, cfg, quiet: bool = False) -> dict:
-    """The published records, one per (case, code): (derivation key, closed, record) in, by key out."""
-    return _latest_per_key([(key, r) for key, closed, r in keyed if _live(closed, today, cfg)], quiet)
+def _derive(cache: DerivationCache, chosen: dict[bytes, ProgressRecord], salt: bytes,
+            cfg: ProgressConfig) -> list[tuple[str, bytes]]:
+    """(file name, AES key) of each chosen record, deriving what the cache lacks."""
+    return cache.derive([(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations, cfg.workers,
+                        keys=list(chosen))
 
 
 class Ahead:
@@ -344,22 +348,21 @@ def derive_ahead(records: list[ProgressRecord], state_dir: pathlib.Path, today: 
     state_dir = pathlib.Path(state_dir)
     salt = SiteSecret.load_or_create(state_dir).salt
     keyed = [_key_and_closed(r, salt, cfg.iterations) + (r,) for r in records]
-    chosen = _chosen(keyed, today, cfg, quiet=True)
+    chosen = _latest_per_key(_live(keyed, today, cfg), quiet=True)
     cache = DerivationCache(state_dir / "progress" / "cache").load()
     if all(key in cache.entries for key in chosen):
         return None
     pool = ThreadPoolExecutor(1, thread_name_prefix="progress-ahead")
-    future = pool.submit(cache.derive, [(r.case_no, r.query_code) for r in chosen.values()], salt, cfg.iterations,
-                         cfg.workers, keys=list(chosen))
-    return Ahead(cache, future, pool)
+    return Ahead(cache, pool.submit(_derive, cache, chosen, salt, cfg), pool)
 
 
-def _work_out(record: ProgressRecord, notes: NoteRedactor, salt: bytes, iterations: int) -> tuple:
-    """(derivation cache key, day it closed as an ordinal or 0, its strings for the gate, its notes' keys)."""
+def _work_out(record: ProgressRecord, notes: NoteRedactor, key: bytes, closed: int) -> tuple:
+    """(derivation cache key, day it closed as an ordinal or 0: `_key_and_closed`'s, its strings
+    for the gate, its notes' keys)."""
     strings = set(_record_secrets(record))
     for event in record.events:
         strings.update(notes.redact(event.note)[1])
     joined = sorted(strings)
     if not any("\0" in s for s in joined):
         joined = "\0".join(joined)  # one string: a tenth of the objects to load next time
-    return _key_and_closed(record, salt, iterations) + (joined, "".join(note_key(e.note) for e in record.events if e.note))
+    return key, closed, joined, "".join(note_key(e.note) for e in record.events if e.note)

@@ -263,10 +263,10 @@ def build_whoosh_index(decisions: list[PublicDecision], state_dir: Path, procs: 
                        shards: int | None = None, pending: list | None = None) -> Path:
     """Index into a fresh staging folder; returns it (nothing is in use until `put_in_place`).
 
-    With `pending` (a list), an index of one part built from nothing in a process apart is left
-    to build while the caller goes on: what waits for it is appended, and the caller runs it
-    before the staging folder is used (a cold 10k build's gate, one core for ~6 s, ran after the
-    index; now beside it).
+    With `pending` (a list), parts built from nothing with several writers are left to build in
+    processes apart while the caller goes on (one part at once, more in turn from a thread): what
+    waits for them is appended, and the caller runs it before the staging folder is used (a cold
+    10k build's gate, one core for ~6 s, ran after the index; now beside it).
 
     The index is one or more parts (whoosh indexes of their own names in the one folder), each
     of decisions of whole organ-years (`pipeline.shards.plan`; `shards` parts, default two per
